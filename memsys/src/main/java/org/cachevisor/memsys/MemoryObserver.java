@@ -1,0 +1,42 @@
+package org.cachevisor.memsys;
+
+/**
+ * Sees every event of the memory system, in the order it happens. Observers are optional: with none
+ * attached the memory system skips event construction entirely (a single null/flag check per access).
+ * All arguments are primitives, so delivering an event allocates nothing.
+ *
+ * <p>{@code seq} is the memory system's event sequence number: a deterministic clock, starting at 0,
+ * incremented once per event. Accesses are reported once per cache-line chunk: an access that
+ * straddles two lines gives two events, each with a single {@code source}.
+ *
+ * <p>{@code pe} is the PE whose cache hierarchy the access went through, or -1 for an access that
+ * bypasses every cache by construction (a non-coherent DMA master, a loader writing to the PoC).
+ */
+public interface MemoryObserver {
+
+    /**
+     * An agent read {@code size} (1..16) bytes at {@code pa}: {@code lo} holds bytes 0..7 (little
+     * endian), {@code hi} bytes 8..15. {@code source} says where they came from ({@link Source}).
+     * {@code kind} is an {@link AccessKind}.
+     */
+    default void onRead(long seq, int pe, int agent, int kind, long pa, int size, int attrs, long lo, long hi,
+            int source) {}
+
+    /** An agent wrote {@code size} (1..16) bytes at {@code pa}; {@code kind} is an {@link AccessKind}. */
+    default void onWrite(long seq, int pe, int agent, int kind, long pa, int size, int attrs, long lo, long hi) {}
+
+    /**
+     * A cache line changed: {@code event} is a {@link LineEvent} constant, {@code cache} a cache id
+     * in the {@link Source} packing (place L1D/L1I/L2 and PE), {@code linePa} the line's first byte,
+     * {@code fromState}/{@code toState} {@link LineState}s, {@code cause} a {@link LineEvent} cause,
+     * {@code agent} the agent whose action caused it (or the adversary's id).
+     */
+    default void onLine(long seq, int event, int cache, long linePa, int fromState, int toState, int cause,
+            int agent) {}
+
+    /**
+     * An agent issued a cache-maintenance operation ({@link Maintenance} op) on PE {@code pe}:
+     * {@code operand} is the PA (by-address ops), the set/way operand (set/way ops) or 0 (all).
+     */
+    default void onMaintenance(long seq, int pe, int agent, int op, long operand) {}
+}
