@@ -1,0 +1,324 @@
+package org.cachevisor.oracle;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.cachevisor.memsys.AccessKind;
+import org.cachevisor.memsys.Agents;
+import org.cachevisor.memsys.MemoryObserver;
+import org.cachevisor.memsys.Source;
+
+/**
+ * The coherence oracle: a second, deliberately simple model of memory that checks the real one.
+ *
+ * <p>It is a {@link MemoryObserver}. Every write of every agent (PEs, host kernel, VMM, devices, DMA)
+ * updates a flat, cache-less reference memory in event order; every read (load, fetch, table walk, DMA
+ * read) is compared byte by byte with it. A read that returns anything else is a {@link Violation}: the
+ * program order says the reader should have seen the last write, and it did not. Reads answered by an
+ * MMIO window are not compared (devices are not memory). The oracle shares no code with the caches:
+ * line and maintenance events are used only to EXPLAIN a violation, never to decide one.
+ *
+ * <p>Expected values of never-written bytes: zero (RAM's reset contents in this model), unless the
+ * caller {@link #seed seeds} them (e.g. a ROM image) or turns on {@link #learnUnwritten(boolean)}, in
+ * which case the first read of a never-written byte is taken as ground truth.
+ *
+ * <p>Modes: {@link Mode#RECORD_ALL} keeps every violation (up to {@link #maxRecorded(int)}, counting
+ * the rest); {@link Mode#STOP_AT_FIRST} records the first and then stops checking reads (writes are
+ * still applied). Either way the oracle never throws from a callback: callers poll {@link #violated()}.
+ *
+ * <p>Cost: a read is one page lookup (a one-entry cache makes it a compare) and a byte loop of at most
+ * 16; a write is the same plus one history record; a line event is two hash lookups. Nothing is
+ * allocated per event except when a violation is recorded, and when a page, line or cache line is
+ * touched for the first time. Memory: 9 bytes per written byte (value + 8-byte attribution stamp)
+ * plus the bounded write history per written line.
+ *
+ * <p>Not thread-safe: the memory system delivers events from one thread.
+ */
+public final class CoherenceOracle implements MemoryObserver {
+
+    /** What to do once a violation is found. */
+    public enum Mode { RECORD_ALL, STOP_AT_FIRST }
+
+    /** Default depth of the per-line write history. */
+    public static final int DEFAULT_HISTORY_DEPTH = 8;
+    /** Default cap on recorded violations in {@link Mode#RECORD_ALL} (the rest are only counted). */
+    public static final int DEFAULT_MAX_RECORDED = 10_000;
+
+    private final Agents agents;
+    private final int lineSize;
+    private final FlatMemory memory = new FlatMemory();
+    private final WriteHistory history;
+    private final LineTracker lines;
+    private final Explainer explainer;
+    private final List<Violation> violations = new ArrayList<>();
+
+    private Mode mode = Mode.RECORD_ALL;
+    private boolean learnUnwritten;
+    private int maxRecorded = DEFAULT_MAX_RECORDED;
+    private ReaderContext readerContext;
+    private boolean stopped;
+
+    private long readsChecked;
+    private long bytesChecked;
+    private long mmioReadsSkipped;
+    private long writesSeen;
+    private long lineEvents;
+    private long maintenanceOps;
+    private long violationCount;
+    private long leakCount;
+
+    /**
+     * @param agents   the registry naming agents and their security domains (the memory system's)
+     * @param lineSize the memory system's cache line size in bytes (a power of two, 16..256)
+     */
+    public CoherenceOracle(Agents agents, int lineSize) {
+        this(agents, lineSize, DEFAULT_HISTORY_DEPTH);
+    }
+
+    /**
+     * @param historyDepth how many past writes per line are kept to attribute old values (1..64)
+     */
+    public CoherenceOracle(Agents agents, int lineSize, int historyDepth) {
+        if (agents == null) throw new IllegalArgumentException("agents must not be null");
+        if (lineSize < 16 || lineSize > 256 || Integer.bitCount(lineSize) != 1) {
+            throw new IllegalArgumentException("line size must be a power of two in 16..256, got " + lineSize);
+        }
+        this.agents = agents;
+        this.lineSize = lineSize;
+        this.history = new WriteHistory(historyDepth, lineSize);
+        this.lines = new LineTracker(lineSize);
+        this.explainer = new Explainer(lines);
+    }
+
+    // ------------------------------------------------------------------------------------ configuration
+
+    /** Sets the mode; returns this. */
+    public CoherenceOracle mode(Mode newMode) {
+        if (newMode == null) throw new IllegalArgumentException("mode must not be null");
+        this.mode = newMode;
+        return this;
+    }
+
+    public Mode mode() { return mode; }
+
+    /** If true, the first read of a never-written, unseeded byte defines its expected value. Returns this. */
+    public CoherenceOracle learnUnwritten(boolean learn) {
+        this.learnUnwritten = learn;
+        return this;
+    }
+
+    /** Caps the number of violations kept in {@link Mode#RECORD_ALL} (further ones are counted only). */
+    public CoherenceOracle maxRecorded(int max) {
+        if (max < 1) throw new IllegalArgumentException("maxRecorded must be >= 1, got " + max);
+        this.maxRecorded = max;
+        return this;
+    }
+
+    /** Installs the callback that describes a reader's context in violations (null for none). Returns this. */
+    public CoherenceOracle readerContext(ReaderContext context) {
+        this.readerContext = context;
+        return this;
+    }
+
+    /**
+     * Declares the initial contents of {@code bytes.length} bytes at {@code pa} (e.g. a ROM image or RAM
+     * preloaded without events). Seeded bytes are "initial contents", attributed to nobody.
+     */
+    public void seed(long pa, byte[] bytes) {
+        if (bytes == null) throw new IllegalArgumentException("seed bytes must not be null");
+        if (pa < 0 || pa + bytes.length < pa) throw new IllegalArgumentException(String.format("bad seed range at pa 0x%x", pa));
+        for (int i = 0; i < bytes.length; i++) memory.store(pa + i, bytes[i], Stamp.INITIAL);
+    }
+
+    // ------------------------------------------------------------------------------------ results
+
+    /** True once at least one violation was found (poll this to stop a run at the first). */
+    public boolean violated() { return violationCount > 0; }
+
+    /** The recorded violations, oldest first (unmodifiable view). */
+    public List<Violation> violations() { return Collections.unmodifiableList(violations); }
+
+    /** The first violation, or null. */
+    public Violation first() { return violations.isEmpty() ? null : violations.get(0); }
+
+    public long readsChecked() { return readsChecked; }
+
+    public long bytesChecked() { return bytesChecked; }
+
+    public long mmioReadsSkipped() { return mmioReadsSkipped; }
+
+    public long writesSeen() { return writesSeen; }
+
+    public long lineEvents() { return lineEvents; }
+
+    public long maintenanceOps() { return maintenanceOps; }
+
+    /** Violations found (recorded or not). */
+    public long violationCount() { return violationCount; }
+
+    /** Violations that were leaks across security domains. */
+    public long leakCount() { return leakCount; }
+
+    /** Pages of reference memory allocated (4 KiB each). */
+    public int pagesAllocated() { return memory.pageCount(); }
+
+    /** The value the oracle expects at {@code pa} (a byte; 0 if never written or seeded). */
+    public byte expectedByte(long pa) { return memory.value(pa); }
+
+    /** A multi-line report: counters, then one line per recorded violation (at most {@code maxLines}). */
+    public String summary(int maxLines) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("coherence oracle: %d reads checked (%d bytes; %d MMIO reads not compared), %d writes, "
+                + "%d line events, %d maintenance ops%n", readsChecked, bytesChecked, mmioReadsSkipped, writesSeen,
+                lineEvents, maintenanceOps));
+        if (violationCount == 0) {
+            b.append("no violation: every read saw the last write");
+            return b.toString();
+        }
+        b.append(String.format("%d violation%s (%d stale, %d leak%s)%s", violationCount, violationCount == 1 ? "" : "s",
+                violationCount - leakCount, leakCount, leakCount == 1 ? "" : "s",
+                stopped ? "; stopped at the first" : ""));
+        int n = Math.min(maxLines, violations.size());
+        for (int i = 0; i < n; i++) b.append('\n').append("  ").append(violations.get(i).oneLine());
+        if (violations.size() > n) b.append('\n').append("  ... ").append(violations.size() - n).append(" more recorded");
+        if (violationCount > violations.size()) {
+            b.append('\n').append("  ... ").append(violationCount - violations.size()).append(" more not recorded");
+        }
+        return b.toString();
+    }
+
+    /** {@link #summary(int)} with up to 20 violation lines. */
+    public String summary() { return summary(20); }
+
+    // ------------------------------------------------------------------------------------ events
+
+    @Override
+    public void onWrite(long seq, int pe, int agent, int kind, long pa, int size, int attrs, long lo, long hi) {
+        writesSeen++;
+        long stamp = Stamp.written(seq, agent, pe, attrs);
+        for (int i = 0; i < size; i++) memory.store(pa + i, byteOf(lo, hi, i), stamp);
+        history.record(seq, agent, pe, kind, attrs, pa, size, lo, hi);
+    }
+
+    @Override
+    public void onRead(long seq, int pe, int agent, int kind, long pa, int size, int attrs, long lo, long hi,
+            int source) {
+        if (Source.place(source) == Source.MMIO) {
+            mmioReadsSkipped++;
+            return;
+        }
+        if (stopped) return;
+        readsChecked++;
+        bytesChecked += size;
+        for (int i = 0; i < size; i++) {
+            long bytePa = pa + i;
+            byte seen = byteOf(lo, hi, i);
+            FlatMemory.Page page = memory.pageOrNull(bytePa);
+            int off = (int) (bytePa & FlatMemory.PAGE_MASK);
+            long stamp = page == null ? 0L : page.stamp[off];
+            if (stamp == 0L) {
+                if (learnUnwritten) {
+                    memory.store(bytePa, seen, Stamp.INITIAL);
+                } else if (seen != 0) {
+                    recordViolation(seq, pe, agent, kind, pa, size, attrs, lo, hi, source, i);
+                    return;
+                }
+            } else if (page.value[off] != seen) {
+                recordViolation(seq, pe, agent, kind, pa, size, attrs, lo, hi, source, i);
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void onLine(long seq, int event, int cache, long linePa, int fromState, int toState, int cause,
+            int agent) {
+        lineEvents++;
+        lines.onLine(seq, event, cache, linePa, toState, cause, agent);
+    }
+
+    @Override
+    public void onMaintenance(long seq, int pe, int agent, int op, long operand) {
+        maintenanceOps++;
+        lines.onMaintenance(seq, pe, agent, op, operand);
+    }
+
+    // ------------------------------------------------------------------------------------ violation path
+
+    private void recordViolation(long seq, int pe, int agent, int kind, long pa, int size, int attrs, long lo,
+            long hi, int source, int firstBad) {
+        long expLo = 0;
+        long expHi = 0;
+        for (int i = 0; i < size && i < 16; i++) {
+            long v = memory.value(pa + i) & 0xffL;
+            if (i < 8) expLo |= v << (8 * i);
+            else expHi |= v << (8 * (i - 8));
+        }
+        long mismatchPa = pa + firstBad;
+        long expStamp = memory.stamp(mismatchPa);
+        WriteRef expectedWriter = writeRef(expStamp, mismatchPa);
+        WriteRef seenWriter = seenWriter(mismatchPa, byteOf(lo, hi, firstBad), seq);
+        int readerDomain = agents.domain(agent);
+        boolean leak = isLeak(seenWriter, readerDomain);
+        Explainer.Result why = explainer.explain(pe, kind, attrs, mismatchPa, source, expectedWriter, seenWriter,
+                agents);
+        String context = null;
+        if (readerContext != null) {
+            try {
+                context = readerContext.describe(agent, pe, seq);
+            } catch (RuntimeException e) {
+                context = "(reader context failed: " + e + ")";
+            }
+        }
+        Violation v = new Violation(leak ? Verdict.LEAK : Verdict.STALE, seq, agent, agents.name(agent), readerDomain,
+                context, pe, kind, pa, size, attrs, lo, hi, expLo, expHi, mismatchPa, source, seenWriter,
+                expectedWriter, why.mechanism(), why.text());
+        violationCount++;
+        if (leak) leakCount++;
+        if (violations.size() < maxRecorded) violations.add(v);
+        if (mode == Mode.STOP_AT_FIRST) stopped = true;
+    }
+
+    /**
+     * A stale value is a LEAK when it was written by an agent of another VM's security domain than the
+     * reader's. Values written by the host domain (the VMM loading an image, the host zeroing a page)
+     * are meant for the guest that owns the page: seeing an OLDER host value is a stale read, not a leak
+     * (mission table, S3: STALE); likewise the host reading a guest's old data is stale (the host owns
+     * all memory). So: writer and reader in different domains, neither of them the host's.
+     */
+    static boolean isLeak(WriteRef seenWriter, int readerDomain) {
+        return seenWriter.origin() == WriteRef.Origin.WRITE && seenWriter.domain() != readerDomain
+                && seenWriter.domain() != Agents.HOST_DOMAIN && readerDomain != Agents.HOST_DOMAIN;
+    }
+
+    private WriteRef writeRef(long stamp, long bytePa) {
+        if (!Stamp.isWritten(stamp)) return WriteRef.INITIAL;
+        int agent = Stamp.agent(stamp);
+        long seq = Stamp.seq(stamp);
+        return new WriteRef(WriteRef.Origin.WRITE, seq, agent, agents.name(agent), agents.domain(agent),
+                Stamp.pe(stamp), history.kindOfWriteAt(bytePa, seq), Stamp.attrs(stamp));
+    }
+
+    private WriteRef seenWriter(long bytePa, byte seen, long readSeq) {
+        int rec = history.findWriteOf(bytePa, seen, readSeq);
+        if (rec >= 0) {
+            int agent = history.agent(rec);
+            return new WriteRef(WriteRef.Origin.WRITE, history.seq(rec), agent, agents.name(agent),
+                    agents.domain(agent), history.pe(rec), history.kind(rec), history.attrs(rec));
+        }
+        /*
+         * No recorded write produced this byte. If the history of the line is complete (nothing dropped),
+         * the value predates every write: initial contents. Otherwise an older write may have produced it.
+         */
+        return history.complete(bytePa) ? WriteRef.INITIAL : WriteRef.UNKNOWN;
+    }
+
+    /** Byte {@code i} of a little-endian 16-byte value (bytes past 16 read as zero, e.g. a DC ZVA block). */
+    static byte byteOf(long lo, long hi, int i) {
+        if (i < 8) return (byte) (lo >>> (i << 3));
+        if (i < 16) return (byte) (hi >>> ((i - 8) << 3));
+        return 0;
+    }
+
+    int lineSize() { return lineSize; }
+}
