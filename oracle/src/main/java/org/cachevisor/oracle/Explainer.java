@@ -56,7 +56,7 @@ final class Explainer {
         if (kind == AccessKind.FETCH && (place == Source.L2 || place == Source.L1D) && expected.cacheable()) {
             return new Result(Mechanism.FETCH_NOT_CLEANED_TO_POU, "instruction fetch from "
                     + Source.describe(source) + " missed the " + expected.described() + dirtyNote(pa)
-                    + ": D-cache not cleaned to PoU (DC CVAU) before the fetch");
+                    + ": D-cache not cleaned to PoU (no DC CVAU before the fetch)");
         }
         if (place == Source.RAM || place == Source.ROM) {
             return fromMemory(pa, expected, expSeq, seen, readWhat, agents);
@@ -149,7 +149,7 @@ final class Explainer {
         if (expected.cacheable()) {
             return new Result(Mechanism.FETCH_NOT_CLEANED_TO_POU, "line in " + cacheName(cache) + " filled"
                     + (fill >= 0 ? " at seq " + fill : "") + " from below the PoU while the " + expected.described()
-                    + " was still in a D-cache" + dirtyNote(pa) + ": no DC CVAU before the fetch");
+                    + " was still in a D-cache" + dirtyNote(pa) + ": D-cache not cleaned to PoU (no DC CVAU before the fetch)");
         }
         return new Result(Mechanism.STALE_ICACHE_LINE, "line in " + cacheName(cache) + " filled"
                 + (fill >= 0 ? " at seq " + fill : "") + " from a stale copy after the " + expected.described()

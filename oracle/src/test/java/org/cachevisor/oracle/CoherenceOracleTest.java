@@ -213,7 +213,7 @@ class CoherenceOracleTest {
         oracle.onRead(4, 0, pe0, AccessKind.FETCH, PA, 4, Attrs.HOST_WB, 0, 0, Source.cache(Source.L1I, 0, LineState.CLEAN));
         assertThat(oracle.first().mechanism()).isEqualTo(Mechanism.FETCH_NOT_CLEANED_TO_POU);
         assertThat(oracle.first().explanation()).isEqualTo("line in PE0.L1I filled at seq 3 from below the PoU while the "
-                + "cacheable write by PE0 at seq 2 was still in a D-cache (its line is still dirty in PE0.L1D): no DC CVAU before the fetch");
+                + "cacheable write by PE0 at seq 2 was still in a D-cache (its line is still dirty in PE0.L1D): D-cache not cleaned to PoU (no DC CVAU before the fetch)");
     }
 
     @Test
