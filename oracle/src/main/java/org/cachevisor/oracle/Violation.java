@@ -65,15 +65,20 @@ public record Violation(Verdict verdict, long seq, int readerAgent, String reade
         b.append(String.format("  access    %s of %d bytes at pa 0x%x, %s, %s%n", AccessKind.name(kind), size, pa,
                 Attrs.describe(attrs), pe >= 0 ? "via PE" + pe : "no cache hierarchy"));
         b.append(String.format("  seen      %s from %s%n", hex(seenLo, seenHi, size), Source.describe(source)));
+        b.append(String.format("            %s%n", origin(seenWriter)));
         b.append(String.format("  expected  %s%n", hex(expectedLo, expectedHi, size)));
-        b.append(String.format("  byte      pa 0x%x: seen value written by %s%n", mismatchPa, seenWriter.detailed()));
-        b.append(String.format("            expected value written by %s%n", expectedWriter.detailed()));
+        b.append(String.format("            %s%n", origin(expectedWriter)));
+        b.append(String.format("  differs   first at pa 0x%x (the writers above are of that byte)%n", mismatchPa));
         b.append("  mechanism ").append(mechanism).append(": ").append(explanation);
         return b.toString();
     }
 
     @Override
     public String toString() { return oneLine(); }
+
+    private static String origin(WriteRef w) {
+        return w.origin() == WriteRef.Origin.WRITE ? "written by " + w.detailed() : "= " + w.brief();
+    }
 
     static String hex(long lo, long hi, int size) {
         if (size >= 16) return String.format("0x%016x_%016x", hi, lo);
