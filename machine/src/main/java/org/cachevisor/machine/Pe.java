@@ -438,10 +438,18 @@ public final class Pe {
         long done = 0;
         while (done < maxInstructions) {
             if (attention != 0) {
-                RunStatus s = serviceAttention();
-                if (s != null) {
+                int a = serviceAttention();
+                if (a == ATTENDED_STOP) {
                     instructions += done;
+                    RunStatus s = stopStatus;
+                    stopStatus = null;
+                    attention &= ~ATT_STOP;
                     return s;
+                }
+                if (a == ATTENDED_EXCEPTION) {
+                    // Taking an interrupt or an illegal-state exception uses up one step.
+                    done++;
+                    continue;
                 }
             }
             try {
@@ -489,12 +497,18 @@ public final class Pe {
         attention = a;
     }
 
-    /** Takes a pending interrupt or illegal-state exception; returns a status to stop with, or null. */
-    private RunStatus serviceAttention() {
+    private static final int ATTENDED_NOTHING = 0, ATTENDED_EXCEPTION = 1, ATTENDED_STOP = 2;
+
+    /**
+     * Takes a pending interrupt or illegal-state exception before the next instruction. Returns
+     * {@link #ATTENDED_EXCEPTION} if one was taken, {@link #ATTENDED_STOP} if the PE must stop (the
+     * status is in {@link #stopStatus}), else {@link #ATTENDED_NOTHING}.
+     */
+    private int serviceAttention() {
         if ((attention & ATT_ILLEGAL) != 0 && illegalState) {
             // Illegal Execution state: the next instruction takes an exception (EC 0x0E), PC unchanged.
             takeSync(Syndrome.make(Syndrome.EC_ILLEGAL_STATE, 0), pc, 0, false);
-            return stopStatus;
+            return stopStatus != null ? ATTENDED_STOP : ATTENDED_EXCEPTION;
         }
         if ((attention & ATT_INTERRUPT) != 0) {
             long h = hcr();
@@ -502,7 +516,8 @@ public final class Pe {
             // (EL2 is above EL0/EL1, so the EL1 masks do not apply).
             if ((irqLine && (h & HCR_IMO) != 0) || (fiqLine && (h & HCR_FMO) != 0)
                     || (serrorPending && (h & HCR_AMO) != 0)) {
-                return RunStatus.INTERRUPT_TO_EL2;
+                stop(RunStatus.INTERRUPT_TO_EL2);
+                return ATTENDED_STOP;
             }
             boolean serror = (serrorPending && (h & HCR_AMO) == 0) || ((h & HCR_VSE) != 0 && (h & HCR_AMO) != 0);
             boolean irq = (irqLine && (h & HCR_IMO) == 0) || ((h & HCR_VI) != 0 && (h & HCR_IMO) != 0);
@@ -514,18 +529,18 @@ public final class Pe {
                 else hcrEl2 &= ~HCR_VSE; // a virtual SError is consumed when taken
                 takeException(0x180, Syndrome.make(Syndrome.EC_SERROR, 0), pc, 0, false, true);
                 updateAttention();
-                return null;
+                return ATTENDED_EXCEPTION;
             }
             if (fiq && (masked0 || (daif & 0b0001) == 0)) {
                 takeException(0x100, 0, pc, 0, false, false);
-                return null;
+                return ATTENDED_EXCEPTION;
             }
             if (irq && (masked0 || (daif & 0b0010) == 0)) {
                 takeException(0x080, 0, pc, 0, false, false);
-                return null;
+                return ATTENDED_EXCEPTION;
             }
         }
-        return null;
+        return ATTENDED_NOTHING;
     }
 
     // =====================================================================================
