@@ -30,7 +30,9 @@ import org.cachevisor.memsys.Source;
  * 16; a write is the same plus one history record; a line event is two hash lookups. Nothing is
  * allocated per event except when a violation is recorded, and when a page, line or cache line is
  * touched for the first time. Memory: 9 bytes per written byte (value + 8-byte attribution stamp)
- * plus the bounded write history per written line.
+ * plus the bounded write history (31 bytes per record, {@code historyDepth} records per written
+ * line): measured 228 MiB of heap for 16 MiB written in 8-byte stores with the default depth 8
+ * (about 14 bytes per byte written); a smaller depth trades attribution of older values for memory.
  *
  * <p>Not thread-safe: the memory system delivers events from one thread.
  */
@@ -196,7 +198,15 @@ public final class CoherenceOracle implements MemoryObserver {
     public void onWrite(long seq, int pe, int agent, int kind, long pa, int size, int attrs, long lo, long hi) {
         writesSeen++;
         long stamp = Stamp.written(seq, agent, pe, attrs);
-        for (int i = 0; i < size; i++) memory.store(pa + i, byteOf(lo, hi, i), stamp);
+        int off = (int) (pa & FlatMemory.PAGE_MASK);
+        if (size == 8 && off + 8 <= FlatMemory.PAGE_SIZE) {
+            // Common case (a doubleword store): one page, one 8-byte store, one stamp fill.
+            FlatMemory.Page page = memory.page(pa);
+            FlatMemory.LONG_LE.set(page.value, off, lo);
+            java.util.Arrays.fill(page.stamp, off, off + 8, stamp);
+        } else {
+            for (int i = 0; i < size; i++) memory.store(pa + i, byteOf(lo, hi, i), stamp);
+        }
         history.record(seq, agent, pe, kind, attrs, pa, size, lo, hi);
     }
 
@@ -210,12 +220,24 @@ public final class CoherenceOracle implements MemoryObserver {
         if (stopped) return;
         readsChecked++;
         bytesChecked += size;
+        int off = (int) (pa & FlatMemory.PAGE_MASK);
+        if (size <= 8 && off + 8 <= FlatMemory.PAGE_SIZE && !learnUnwritten) {
+            /*
+             * Fast path: compare the bytes as one masked word. Never-stored bytes hold 0 in the page
+             * (and a missing page reads as 0), which is exactly their expected value when the oracle
+             * does not learn initial contents, so no stamp needs to be looked at unless they differ.
+             */
+            FlatMemory.Page page = memory.pageOrNull(pa);
+            long expected = page == null ? 0L : (long) FlatMemory.LONG_LE.get(page.value, off);
+            long mask = size == 8 ? -1L : (1L << (size << 3)) - 1;
+            if (((expected ^ lo) & mask) == 0) return;
+        }
         for (int i = 0; i < size; i++) {
             long bytePa = pa + i;
             byte seen = byteOf(lo, hi, i);
             FlatMemory.Page page = memory.pageOrNull(bytePa);
-            int off = (int) (bytePa & FlatMemory.PAGE_MASK);
-            long stamp = page == null ? 0L : page.stamp[off];
+            int o = (int) (bytePa & FlatMemory.PAGE_MASK);
+            long stamp = page == null ? 0L : page.stamp[o];
             if (stamp == 0L) {
                 if (learnUnwritten) {
                     memory.store(bytePa, seen, Stamp.INITIAL);
@@ -223,7 +245,7 @@ public final class CoherenceOracle implements MemoryObserver {
                     recordViolation(seq, pe, agent, kind, pa, size, attrs, lo, hi, source, i);
                     return;
                 }
-            } else if (page.value[off] != seen) {
+            } else if (page.value[o] != seen) {
                 recordViolation(seq, pe, agent, kind, pa, size, attrs, lo, hi, source, i);
                 return;
             }

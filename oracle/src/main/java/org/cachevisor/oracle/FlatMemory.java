@@ -1,5 +1,9 @@
 package org.cachevisor.oracle;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * The oracle's reference memory: a flat, sparse, byte-addressed copy of what every location should
  * hold, i.e. the value of the last write to it in event order, with that write's {@link Stamp}. No
@@ -12,6 +16,9 @@ package org.cachevisor.oracle;
  * page a compare and a field load.
  */
 final class FlatMemory {
+    /** Little-endian 8-byte view of a page's value array (one load/store per aligned-or-not word). */
+    static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     static final int PAGE_SHIFT = 12;
     static final int PAGE_SIZE = 1 << PAGE_SHIFT;
     static final int PAGE_MASK = PAGE_SIZE - 1;

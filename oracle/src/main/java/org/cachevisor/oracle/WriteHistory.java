@@ -13,11 +13,16 @@ package org.cachevisor.oracle;
 final class WriteHistory {
     private final int depth;
     private final int lineShift;
+    private final long lineMask;
     private final LongIntMap index = new LongIntMap(1 << 10);
+    /** One-entry cache of the last line written (consecutive writes to one line skip the hash). */
+    private long lastLineNumber = -1;
+    private int lastLine;
     private long[] seq;
     private long[] lo;
     private long[] hi;
-    private long[] pa;
+    /** Offset of the write's first byte in its line (lines are at most 256 bytes). */
+    private byte[] lineOff;
     /** agent (bits 11..0), pe+1 (18..12), kind (22..19), attrs (26..23). */
     private int[] meta;
     /** Bytes written (1..16 normally; a DC ZVA block may be larger: bytes past 16 are zero). */
@@ -31,11 +36,12 @@ final class WriteHistory {
         if (depth < 1 || depth > 64) throw new IllegalArgumentException("history depth must be 1..64, got " + depth);
         this.depth = depth;
         this.lineShift = Integer.numberOfTrailingZeros(lineSize);
+        this.lineMask = lineSize - 1;
         int lines = 256;
         seq = new long[lines * depth];
         lo = new long[lines * depth];
         hi = new long[lines * depth];
-        pa = new long[lines * depth];
+        lineOff = new byte[lines * depth];
         meta = new int[lines * depth];
         size = new short[lines * depth];
         head = new int[lines];
@@ -45,16 +51,25 @@ final class WriteHistory {
     /** Records a write of {@code writeSize} bytes at {@code writePa}, within one line. */
     void record(long writeSeq, int agent, int pe, int kind, int attrs, long writePa, int writeSize, long valueLo,
             long valueHi) {
-        int line = index.getOrAdd(writePa >>> lineShift);
-        if (line >= head.length) growTo(head.length * 2);
+        long lineNumber = writePa >>> lineShift;
+        int line;
+        if (lineNumber == lastLineNumber) {
+            line = lastLine;
+        } else {
+            line = index.getOrAdd(lineNumber);
+            if (line >= head.length) growTo(head.length * 2);
+            lastLineNumber = lineNumber;
+            lastLine = line;
+        }
         int i = line * depth + head[line];
         seq[i] = writeSeq;
         lo[i] = valueLo;
         hi[i] = valueHi;
-        pa[i] = writePa;
+        lineOff[i] = (byte) (writePa & lineMask);
         meta[i] = (agent & 0xfff) | (((pe + 1) & 0x7f) << 12) | ((kind & 0xf) << 19) | ((attrs & 0xf) << 23);
         size[i] = (short) writeSize;
-        head[line] = (head[line] + 1) % depth;
+        int next = head[line] + 1;
+        head[line] = next == depth ? 0 : next;
         if (count[line] < Integer.MAX_VALUE) count[line]++;
     }
 
@@ -62,7 +77,7 @@ final class WriteHistory {
         seq = java.util.Arrays.copyOf(seq, lines * depth);
         lo = java.util.Arrays.copyOf(lo, lines * depth);
         hi = java.util.Arrays.copyOf(hi, lines * depth);
-        pa = java.util.Arrays.copyOf(pa, lines * depth);
+        lineOff = java.util.Arrays.copyOf(lineOff, lines * depth);
         meta = java.util.Arrays.copyOf(meta, lines * depth);
         size = java.util.Arrays.copyOf(size, lines * depth);
         head = java.util.Arrays.copyOf(head, lines);
@@ -81,7 +96,7 @@ final class WriteHistory {
         for (int k = 1; k <= n; k++) {
             int i = line * depth + Math.floorMod(head[line] - k, depth);
             if (seq[i] >= beforeSeq) continue;
-            long off = bytePa - pa[i];
+            long off = (bytePa & lineMask) - (lineOff[i] & 0xff);
             if (off < 0 || off >= size[i]) continue;
             if (CoherenceOracle.byteOf(lo[i], hi[i], (int) off) == value) return i;
         }
