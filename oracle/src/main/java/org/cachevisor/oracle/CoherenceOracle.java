@@ -34,6 +34,13 @@ import org.cachevisor.memsys.Source;
  * line): measured 228 MiB of heap for 16 MiB written in 8-byte stores with the default depth 8
  * (about 14 bytes per byte written); a smaller depth trades attribution of older values for memory.
  *
+ * <p>Simplification: the Armv8 memory model is not sequentially consistent (without barriers a read
+ * may legitimately see an older value of another observer's write, B2.3 "Definition of the Armv8
+ * memory model"); the oracle expects the last write in EVENT order. The simulator performs each access
+ * atomically, one at a time, in that order (no store buffers, no reordering), so every difference the
+ * oracle reports comes from the caches and the attributes (the loss of coherency the architecture
+ * leaves to software maintenance), never from ordering the model does not produce.
+ *
  * <p>Not thread-safe: the memory system delivers events from one thread.
  */
 public final class CoherenceOracle implements MemoryObserver {
@@ -294,7 +301,7 @@ public final class CoherenceOracle implements MemoryObserver {
         }
         Violation v = new Violation(leak ? Verdict.LEAK : Verdict.STALE, seq, agent, agents.name(agent), readerDomain,
                 context, pe, kind, pa, size, attrs, lo, hi, expLo, expHi, mismatchPa, source, seenWriter,
-                expectedWriter, why.mechanism(), why.text());
+                expectedWriter, why.mechanism(), why.text(), lines.describeLine(mismatchPa));
         violationCount++;
         if (leak) leakCount++;
         if (violations.size() < maxRecorded) violations.add(v);

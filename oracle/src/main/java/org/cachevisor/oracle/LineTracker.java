@@ -35,6 +35,9 @@ final class LineTracker {
     private long[] clDirtySeq = new long[256];
     private long[] clWritebackSeq = new long[256];
     private byte[] clWritebackCause = new byte[256];
+    private long[] clLastSeq = new long[256];
+    private byte[] clLastEvent = new byte[256];
+    private byte[] clLastCause = new byte[256];
 
     // ---- per line ----
     private final LongIntMap lineIndex = new LongIntMap(1 << 10);
@@ -75,6 +78,7 @@ final class LineTracker {
         Arrays.fill(clFillSeq, -1);
         Arrays.fill(clDirtySeq, -1);
         Arrays.fill(clWritebackSeq, -1);
+        Arrays.fill(clLastSeq, -1);
     }
 
     static int cacheKey(int cacheId) { return cacheId & 0xffff; }
@@ -88,6 +92,9 @@ final class LineTracker {
         int s = clSlot(cache, linePa);
         int prevState = clState[s];
         clState[s] = (byte) toState;
+        clLastSeq[s] = seq;
+        clLastEvent[s] = (byte) event;
+        clLastCause[s] = (byte) cause;
         switch (event) {
             case LineEvent.FILL -> {
                 clFillSeq[s] = seq;
@@ -180,6 +187,45 @@ final class LineTracker {
         return Arrays.copyOf(out, n);
     }
 
+    /**
+     * What the events said about the line of {@code pa}, one line of text per cache that ever held it,
+     * e.g. {@code PE1.L1D: dirty; filled (demand) at seq 3; last: update (demand) at seq 4}, then the
+     * by-address maintenance seen. Violation path only (allocates).
+     */
+    String describeLine(long pa) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < cacheIdCount; i++) {
+            int s = cacheLineIndex.get(clKey(cacheIds[i], pa));
+            if (s < 0) continue;
+            if (b.length() > 0) b.append('\n');
+            b.append(Explainer.cacheName(cacheIds[i])).append(": ").append(LineState.name(clState[s]));
+            if (clFillSeq[s] >= 0) {
+                b.append("; filled (").append(LineEvent.causeName(clFillCause[s])).append(") at seq ").append(clFillSeq[s]);
+            }
+            if (clWritebackSeq[s] >= 0) {
+                b.append("; written back (").append(LineEvent.causeName(clWritebackCause[s])).append(") at seq ")
+                        .append(clWritebackSeq[s]);
+            }
+            if (clLastSeq[s] >= 0) {
+                b.append("; last: ").append(LineEvent.eventName(clLastEvent[s])).append(" (")
+                        .append(LineEvent.causeName(clLastCause[s])).append(") at seq ").append(clLastSeq[s]);
+            }
+        }
+        int l = lineIndex.get(pa >>> lineShift);
+        if (l >= 0) {
+            StringBuilder m = new StringBuilder();
+            if (cleanPoUSeq[l] >= 0) m.append(" DC CVAU at seq ").append(cleanPoUSeq[l]).append(';');
+            if (cleanPoCSeq[l] >= 0) m.append(" clean to PoC at seq ").append(cleanPoCSeq[l]).append(';');
+            if (invalidatePoCSeq[l] >= 0) m.append(" invalidate to PoC at seq ").append(invalidatePoCSeq[l]).append(';');
+            if (icInvalidateSeq[l] >= 0) m.append(" IC IVAU at seq ").append(icInvalidateSeq[l]).append(';');
+            if (m.length() > 0) {
+                if (b.length() > 0) b.append('\n');
+                b.append("maintenance by address (last of each):").append(m, 0, m.length() - 1);
+            }
+        }
+        return b.length() == 0 ? "no line events seen for this line" : b.toString();
+    }
+
     long writebackL1Seq(long pa) { int l = lineIndex.get(pa >>> lineShift); return l < 0 ? -1 : wbL1Seq[l]; }
 
     int writebackL1Cache(long pa) { int l = lineIndex.get(pa >>> lineShift); return l < 0 ? -1 : wbL1Cache[l]; }
@@ -226,6 +272,9 @@ final class LineTracker {
             clDirtySeq = grow(clDirtySeq, n);
             clWritebackSeq = grow(clWritebackSeq, n);
             clWritebackCause = Arrays.copyOf(clWritebackCause, n);
+            clLastSeq = grow(clLastSeq, n);
+            clLastEvent = Arrays.copyOf(clLastEvent, n);
+            clLastCause = Arrays.copyOf(clLastCause, n);
         }
         return s;
     }

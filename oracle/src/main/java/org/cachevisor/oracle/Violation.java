@@ -29,11 +29,13 @@ import org.cachevisor.memsys.Source;
  * @param expectedWriter   who wrote the expected value of the first differing byte
  * @param mechanism        the class of mechanism
  * @param explanation      one sentence: which missing maintenance let it through
+ * @param lineHistory      what line events said about the line of {@code mismatchPa} (one text line per
+ *                         cache that held it, then the by-address maintenance seen), for the detailed view
  */
 public record Violation(Verdict verdict, long seq, int readerAgent, String readerName, int readerDomain,
         String readerContext, int pe, int kind, long pa, int size, int attrs, long seenLo, long seenHi,
         long expectedLo, long expectedHi, long mismatchPa, int source, WriteRef seenWriter, WriteRef expectedWriter,
-        Mechanism mechanism, String explanation) {
+        Mechanism mechanism, String explanation, String lineHistory) {
 
     /** The seen value (only meaningful for sizes up to 8). */
     public long seen() { return seenLo; }
@@ -70,6 +72,11 @@ public record Violation(Verdict verdict, long seq, int readerAgent, String reade
         b.append(String.format("            %s%n", origin(expectedWriter)));
         b.append(String.format("  differs   first at pa 0x%x (the writers above are of that byte)%n", mismatchPa));
         b.append("  mechanism ").append(mechanism).append(": ").append(explanation);
+        String prefix = "\n  line      ";
+        for (String l : lineHistory.split("\n")) {
+            b.append(prefix).append(l);
+            prefix = "\n            ";
+        }
         return b.toString();
     }
 

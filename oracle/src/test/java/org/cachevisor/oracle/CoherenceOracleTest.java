@@ -112,12 +112,13 @@ class CoherenceOracleTest {
         assertThat(v.oneLine()).isEqualTo("STALE load by VM1.vCPU0 pa=0x40000000 (8 bytes, Device OSH) at seq 13: saw 0x0 from RAM "
                 + "(initial contents), expected 0x1122334455667788 (VMM at seq 12): cacheable write by VMM at seq 12 not cleaned "
                 + "to PoC before a non-cacheable read (its line is still dirty in PE1.L1D)");
-        assertThat(v.detailed().split("\n")).hasSize(9);
+        assertThat(v.detailed().split("\n")).hasSize(10);
         assertThat(v.detailed()).contains("reader    VM1.vCPU0 (agent 4, domain 1)")
                 .contains("seen      0x0 from RAM")
                 .contains("            = initial contents\n")
                 .contains("written by VMM (agent 3, domain 0) at seq 12: store, Normal-WB ISH, via PE1")
-                .contains("differs   first at pa 0x40000000");
+                .contains("differs   first at pa 0x40000000")
+                .endsWith("line      PE1.L1D: dirty; filled (demand) at seq 10; last: update (demand) at seq 11");
     }
 
     @Test
