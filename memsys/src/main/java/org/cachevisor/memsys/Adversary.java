@@ -25,6 +25,11 @@ import java.util.SplittableRandom;
  * script that runs at the first access starting when {@link MemorySystem#seq()} has reached the given
  * point. Everything is a pure function of the seed and the access stream.
  *
+ * <p>Simplification: hardware may also prefetch instructions into an L1I from any location it can
+ * execute; the adversary fills only L1Ds and the L2 (its evictions do reach L1Is). A stale L1I line
+ * therefore arises here only from a real earlier fetch, which hides some instruction-staleness that
+ * hardware could show but never reports one it could not.
+ *
  * <p>The adversary is an agent ({@link Agents.Kind#ADVERSARY}) registered by the memory system;
  * the events it causes name it.
  */
@@ -241,7 +246,7 @@ public final class Adversary {
             int target = rng.nextInt(cfg.peCount() + 1);
             int cacheId = target == cfg.peCount() ? MemorySystem.L2_ID : MemorySystem.l1dId(target);
             AddressMap.Region r = ms.map().find(pa);
-            if (r != null && r.kind() == AddressMap.Kind.RAM) ms.adversarySpecFill(cacheId, Math.max(pa, r.basePa()), agent);
+            if (r != null && r.kind() == AddressMap.Kind.RAM) ms.adversarySpecFill(cacheId, pa, agent);
         } else {
             int target = rng.nextInt(2 * cfg.peCount() + 1);
             int cacheId = target == 2 * cfg.peCount() ? MemorySystem.L2_ID

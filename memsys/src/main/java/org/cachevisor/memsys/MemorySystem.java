@@ -29,6 +29,18 @@ import java.util.Arrays;
  * <p>Caches are non-inclusive: an L2 eviction does not remove L1 copies (a clean L1 copy then
  * equals RAM, a dirty one is still the newest data), and an L1 write-back allocates in the L2.
  *
+ * <p>Simplification: the architecture keeps cacheable accesses coherent only within their
+ * shareability domain (a Non-shareable cacheable access need not be coherent with other PEs); we
+ * treat every cacheable access of every PE as Inner Shareable, coherent with all PEs. The platform
+ * has one Inner Shareable domain holding all PEs and maps RAM Inner Shareable (host linear map,
+ * VMM mapping), so the accesses the oracle checks behave the same; a guest that maps memory
+ * Non-shareable gets coherence it may not rely on, which can hide but never invent a stale read.
+ *
+ * <p>Simplification: with CTR_EL0.IDC = 1, hardware lets an L1I fill observe data still in the
+ * D-side caches without changing them; we get it by a SNOOP_READ of the L1Ds, so a dirty owner is
+ * also written back to the L2 and kept clean. The data every agent reads is the same; only the
+ * L2's line state differs (dirty instead of absent), which no access can observe.
+ *
  * <h2>Accesses and events</h2>
  * An access is split into per-line chunks; each chunk produces one {@code onRead}/{@code onWrite}
  * event naming the single place its bytes came from, after the line events it caused. MMIO
@@ -91,6 +103,10 @@ public final class MemorySystem {
     private long mergeHi;
     private int appliedSlot;
 
+    /**
+     * Builds the caches of {@code config} (all lines invalid) and an empty address map; registers the
+     * PEs as agents 0..peCount-1 ("PE0"...) in the host domain, then the adversary's agent.
+     */
     public MemorySystem(MemConfig config) {
         if (config == null) throw new IllegalArgumentException("config must not be null");
         this.config = config;
@@ -271,7 +287,8 @@ public final class MemorySystem {
 
     /**
      * Bulk read (loaders, the VMM): {@code len} bytes at {@code pa} into {@code dst[off..]}, as a
-     * sequence of naturally aligned accesses of up to 8 bytes (one event each). MMIO is refused.
+     * sequence of naturally aligned accesses of up to 8 bytes (one event each). MMIO is refused. The
+     * whole range is checked before anything happens; the adversary gets one turn per call.
      */
     public void readBytes(int pe, int agent, long pa, byte[] dst, int off, int len, int attrs) {
         checkBulk(pe, attrs, pa, dst, off, len, false);
@@ -802,7 +819,16 @@ public final class MemorySystem {
         if (--advCountdown <= 0 || seq >= nextScriptSeq) adversary.step();
     }
 
-    /** A speculative fill of linePa into an L1D or the L2, by the coherent path, installing a clean line. */
+    /**
+     * A speculative fill of linePa into an L1D or the L2, by the coherent path, installing a clean line.
+     *
+     * <p>Simplification: a prefetch into the L2 of a line held dirty in an L1D would, in hardware,
+     * typically take a clean copy from memory or nothing at all; we snoop the owner, which writes
+     * its line back into the L2 (so the L2 line is DIRTY, not CLEAN) and keeps a clean copy. Values
+     * read by every agent are unchanged by this choice; it only moves the point where the data
+     * becomes visible to non-cacheable readers later, which is something the adversary may do anyway
+     * (write-backs at any time).
+     */
     void adversarySpecFill(int cacheId, long pa, int agent) {
         long linePa = pa & ~(long) lineOffMask;
         AddressMap.Region r = map.find(linePa);

@@ -1,6 +1,7 @@
 package org.cachevisor.memsys;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static assertThatThrownBy;
 import static org.cachevisor.memsys.Fixture.*;
 import static org.cachevisor.memsys.LineState.CLEAN;
 import static org.cachevisor.memsys.LineState.DIRTY;
@@ -328,5 +329,36 @@ class CacheBehaviourTest {
         assertThat(rec.events).contains("write pe0 store 0x4000003c/4 = 0x5060708", "write pe0 store 0x40000040/4 = 0x1020304");
         assertThat(ms.read(1, 1, LOAD, A + 60, 8, WB)).isEqualTo(0x0102_0304_0506_0708L);
         assertThat(rec.count("read")).isEqualTo(2);
+    }
+    @Test
+    void maintenance_badPeOrPaOutsideSpace_rejectedBeforeAnyEvent() {
+        MemorySystem ms = defaults();
+        assertThatThrownBy(() -> ms.dcCleanPoC(0, 0, 1L << 40))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("40-bit");
+        assertThatThrownBy(() -> ms.dcCleanPoC(-1, 0, RAM))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ms.dcZeroBlock(0, 0, 0x1000, WB))
+                .isInstanceOf(BusError.class);
+        assertThatThrownBy(() -> ms.dcZeroBlock(-1, 0, RAM, WB))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(ms.seq()).isZero();
+    }
+
+    @Test
+    void dcCleanPoC_unmappedButValidPa_isANoOpEvent() {
+        MemorySystem ms = defaults();
+        Recorder rec = new Recorder();
+        ms.addObserver(rec);
+        ms.dcCleanPoC(0, 0, 0x1000);
+        assertThat(rec.events).containsExactly("maint pe0 DC CVAC 0x1000");
+    }
+
+    @Test
+    void lineState_unknownCacheId_rejected() {
+        MemorySystem ms = defaults();
+        assertThatThrownBy(() -> ms.lineState(l1dId(2), RAM))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no cache");
+        assertThatThrownBy(() -> ms.lineState(Source.RAM, RAM))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

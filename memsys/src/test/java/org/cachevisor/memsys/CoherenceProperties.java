@@ -3,6 +3,7 @@ package org.cachevisor.memsys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.cachevisor.memsys.Fixture.*;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -68,7 +69,7 @@ class CoherenceProperties {
                 }
             } else {
                 ms.dcZeroBlock(pe, pe, pa, WB);
-                java.util.Arrays.fill(flat, off & ~63, (off & ~63) + 64, (byte) 0);
+                Arrays.fill(flat, off & ~63, (off & ~63) + 64, (byte) 0);
             }
             checkInvariant(ms, pes, pa, seed, i);
         }
