@@ -1,7 +1,7 @@
 package org.cachevisor.memsys;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.cachevisor.memsys.Fixture.*;
 import static org.cachevisor.memsys.LineState.CLEAN;
 import static org.cachevisor.memsys.LineState.DIRTY;
