@@ -66,6 +66,8 @@ public final class CoherenceOracle implements MemoryObserver {
     private int maxRecorded = DEFAULT_MAX_RECORDED;
     private ReaderContext readerContext;
     private boolean stopped;
+    private long[] ignoredStart = new long[0];
+    private long[] ignoredEnd = new long[0];
 
     private long readsChecked;
     private long bytesChecked;
@@ -139,6 +141,29 @@ public final class CoherenceOracle implements MemoryObserver {
         for (int i = 0; i < bytes.length; i++) memory.store(pa + i, bytes[i], Stamp.INITIAL);
     }
 
+    /**
+     * Stops tracking [{@code paStart}, {@code paEnd}) (by an access's first byte): writes there are not applied and reads not
+     * compared. For windows whose contents change without memory writes, e.g. a CFI flash ROM whose
+     * writes are commands to a device (the memory system still reports them as writes). Returns this.
+     */
+    public CoherenceOracle ignoreRange(long paStart, long paEnd) {
+        if (paStart < 0 || paEnd <= paStart) {
+            throw new IllegalArgumentException(String.format("bad ignored range [0x%x, 0x%x)", paStart, paEnd));
+        }
+        ignoredStart = java.util.Arrays.copyOf(ignoredStart, ignoredStart.length + 1);
+        ignoredEnd = java.util.Arrays.copyOf(ignoredEnd, ignoredEnd.length + 1);
+        ignoredStart[ignoredStart.length - 1] = paStart;
+        ignoredEnd[ignoredEnd.length - 1] = paEnd;
+        return this;
+    }
+
+    private boolean ignored(long pa) {
+        for (int i = 0; i < ignoredStart.length; i++) {
+            if (pa >= ignoredStart[i] && pa < ignoredEnd[i]) return true;
+        }
+        return false;
+    }
+
     // ------------------------------------------------------------------------------------ results
 
     /** True once at least one violation was found (poll this to stop a run at the first). */
@@ -203,6 +228,7 @@ public final class CoherenceOracle implements MemoryObserver {
 
     @Override
     public void onWrite(long seq, int pe, int agent, int kind, long pa, int size, int attrs, long lo, long hi) {
+        if (ignoredStart.length != 0 && ignored(pa)) return;
         writesSeen++;
         long stamp = Stamp.written(seq, agent, pe, attrs);
         int off = (int) (pa & FlatMemory.PAGE_MASK);
@@ -224,7 +250,7 @@ public final class CoherenceOracle implements MemoryObserver {
             mmioReadsSkipped++;
             return;
         }
-        if (stopped) return;
+        if (stopped || (ignoredStart.length != 0 && ignored(pa))) return;
         readsChecked++;
         bytesChecked += size;
         int off = (int) (pa & FlatMemory.PAGE_MASK);

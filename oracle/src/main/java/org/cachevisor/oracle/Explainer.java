@@ -133,6 +133,14 @@ final class Explainer {
                     + ") holds data older than the " + expected.described()
                     + " (copied from another stale cached copy): no cache was invalidated to PoC after that write");
         }
+        long discard = lines.discardSeq(pa);
+        if (discard > expSeq) {
+            return new Result(Mechanism.DIRTY_DATA_DISCARDED, "dirty data of the " + expected.described()
+                    + " dropped from " + cacheName(lines.discardCache(pa)) + " by "
+                    + causeWords(lines.discardCause(pa)) + " invalidation at seq " + discard
+                    + " without a clean (DC IVAC discards dirty data; DC CIVAC was needed); the read then got an"
+                    + " older copy from " + cacheName(cache));
+        }
         return new Result(Mechanism.UNEXPLAINED, "cacheable read from " + Source.describe(source)
                 + " missed the " + expected.described()
                 + ": cacheable accesses of the Inner Shareable domain should be coherent (a memory-system bug?)");

@@ -287,6 +287,32 @@ class CoherenceOracleTest {
     }
 
     @Test
+    void ignoredRange_flashCommandsAndStatusReads_notTracked() {
+        oracle.ignoreRange(0x0, 0x0400_0000L);
+        oracle.seed(0x100, new byte[] {1, 2, 3, 4});
+        oracle.onWrite(1, 0, pe0, AccessKind.STORE, 0x100, 1, Attrs.DEVICE_nGnRnE, 0x98, 0); // a CFI command
+        oracle.onRead(2, 0, pe0, AccessKind.LOAD, 0x100, 1, Attrs.DEVICE_nGnRnE, 0x51, 0, Source.ROM);
+        assertThat(oracle.violated()).isFalse();
+        assertThat(oracle.writesSeen()).isZero();
+        assertThat(oracle.readsChecked()).isZero();
+        oracle.onWrite(3, 0, pe0, AccessKind.STORE, PA, 1, Attrs.NC, 0x11, 0); // outside: still tracked
+        oracle.onRead(4, 0, pe0, AccessKind.LOAD, PA, 1, Attrs.NC, 0x12, 0, Source.RAM);
+        assertThat(oracle.violationCount()).isEqualTo(1);
+    }
+
+    @Test
+    void cacheableRead_afterDirtyLineInvalidated_olderL2Copy_dirtyDataDiscarded() {
+        oracle.onLine(1, LineEvent.FILL, L2, PA, LineState.INVALID, LineState.CLEAN, LineEvent.CAUSE_DEMAND, pe0);
+        oracle.onLine(2, LineEvent.FILL, L1D_PE0, PA, LineState.INVALID, LineState.CLEAN, LineEvent.CAUSE_DEMAND, pe0);
+        oracle.onLine(3, LineEvent.UPDATE, L1D_PE0, PA, LineState.CLEAN, LineState.DIRTY, LineEvent.CAUSE_DEMAND, pe0);
+        oracle.onWrite(4, 0, pe0, AccessKind.STORE, PA, 1, Attrs.HOST_WB, 0x5a, 0);
+        oracle.onLine(5, LineEvent.INVALIDATE, L1D_PE0, PA, LineState.DIRTY, LineState.INVALID, LineEvent.CAUSE_ADVERSARY, 99);
+        oracle.onRead(6, 0, pe0, AccessKind.LOAD, PA, 1, Attrs.HOST_WB, 0, 0, Source.cache(Source.L2, 0, LineState.CLEAN));
+        assertThat(oracle.first().mechanism()).isEqualTo(Mechanism.DIRTY_DATA_DISCARDED);
+        assertThat(oracle.first().explanation()).endsWith("the read then got an older copy from L2");
+    }
+
+    @Test
     void stopAtFirst_afterFirstViolation_flagRaisedAndLaterReadsNotChecked() {
         oracle.mode(CoherenceOracle.Mode.STOP_AT_FIRST);
         oracle.onWrite(1, 0, pe0, AccessKind.STORE, PA, 1, Attrs.NC, 0x11, 0);
