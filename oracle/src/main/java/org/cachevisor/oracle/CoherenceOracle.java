@@ -142,9 +142,10 @@ public final class CoherenceOracle implements MemoryObserver {
     }
 
     /**
-     * Stops tracking [{@code paStart}, {@code paEnd}) (by an access's first byte): writes there are not applied and reads not
-     * compared. For windows whose contents change without memory writes, e.g. a CFI flash ROM whose
-     * writes are commands to a device (the memory system still reports them as writes). Returns this.
+     * Stops tracking [{@code paStart}, {@code paEnd}) (judged by an access's first byte): writes there
+     * are not applied and reads not compared. For windows whose contents change without memory writes,
+     * e.g. a CFI flash ROM whose writes are commands to a device (the memory system still reports them
+     * as writes). Returns this.
      */
     public CoherenceOracle ignoreRange(long paStart, long paEnd) {
         if (paStart < 0 || paEnd <= paStart) {

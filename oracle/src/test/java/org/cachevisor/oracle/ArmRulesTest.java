@@ -191,7 +191,8 @@ class ArmRulesTest {
         Map<Long, Long> reference = new HashMap<>(); // 8-byte words: a flat model written here
         for (int i = 0; i < 5000; i++) {
             int pe = rnd.nextInt(2);
-            // 64 words in 8 lines of 4 sets' worth of aliases: enough conflict to force evictions
+            // 8 lines 16 KiB apart: all in one L1D set (64 sets x 64 B repeat every 4 KiB; 4 ways), so
+            // replacement keeps evicting dirty lines into the L2 while both PEs read and write them
             long pa = RAM_PA + (long) rnd.nextInt(8) * 0x1000 * 4 + rnd.nextInt(8) * 8L;
             if (rnd.nextBoolean()) {
                 long value = rnd.nextLong();
