@@ -95,6 +95,27 @@ public final class Bits {
         return false;
     }
 
+    /**
+     * True if the bitmask immediate (N, imms, immr) of {@code sf}'s width is also a single
+     * MOVZ or MOVN value. This is binutils' test for MOV (bitmask immediate) (it looks at the
+     * value), which differs from the Arm ARM's MoveWidePreferred() on some encodings, e.g.
+     * 0xffc0ffff (MOVN-able, but MoveWidePreferred is FALSE); we follow objdump.
+     */
+    public static boolean bitmaskIsWideConstant(int sf, int immN, int imms, int immr) {
+        int ds = sf == 1 ? 64 : 32;
+        if (!validBitMasks(immN, imms, immr, ds)) return false;
+        long v = decodeBitMasks(immN, imms, immr, ds);
+        return isWideConstant(v, ds) || isWideConstant(~v & ones(ds), ds);
+    }
+
+    /** True if {@code value} (of {@code datasize} bits) is one 16-bit chunk at a 16-bit boundary. */
+    public static boolean isWideConstant(long value, int datasize) {
+        for (int hw = 0; hw < datasize / 16; hw++) {
+            if ((value & ~(0xffffL << (16 * hw))) == 0) return true;
+        }
+        return false;
+    }
+
     /** BFXPreferred(sf, uns, imms, immr) of the Arm ARM (UBFX/SBFX alias of UBFM/SBFM). */
     public static boolean bfxPreferred(int sf, int uns, int imms, int immr) {
         if (imms < immr) return false;
@@ -104,5 +125,29 @@ public final class Bits {
             if (sf == 1 && uns == 0 && (imms == 7 || imms == 15 || imms == 31)) return false;
         }
         return true;
+    }
+
+    private static java.util.Map<Long, Integer> bitmask32, bitmask64;
+
+    /**
+     * The (N:immr:imms) 13-bit encoding of {@code value} as a logical immediate of
+     * {@code datasize} bits, or -1 if it has none (the inverse of DecodeBitMasks).
+     */
+    public static synchronized int encodeBitMask(long value, int datasize) {
+        if (bitmask64 == null) {
+            bitmask32 = new java.util.HashMap<>();
+            bitmask64 = new java.util.HashMap<>();
+            for (int n = 0; n <= 1; n++) {
+                for (int immr = 0; immr < 64; immr++) {
+                    for (int imms = 0; imms < 64; imms++) {
+                        int enc = (n << 12) | (immr << 6) | imms;
+                        if (validBitMasks(n, imms, immr, 64)) bitmask64.putIfAbsent(decodeBitMasks(n, imms, immr, 64), enc);
+                        if (immr < 32 && validBitMasks(n, imms, immr, 32)) bitmask32.putIfAbsent(decodeBitMasks(n, imms, immr, 32), enc);
+                    }
+                }
+            }
+        }
+        Integer e = (datasize == 32 ? bitmask32 : bitmask64).get(datasize == 32 ? value & 0xffffffffL : value);
+        return e == null ? -1 : e;
     }
 }

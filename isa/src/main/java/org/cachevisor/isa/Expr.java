@@ -24,6 +24,7 @@ public final class Expr {
             "moveWidePreferred", a -> Bits.moveWidePreferred(a[0], a[1], a[2], a[3]) ? 1 : 0,
             "bfxPreferred", a -> Bits.bfxPreferred(a[0], a[1], a[2], a[3]) ? 1 : 0,
             "validBitMasks", a -> Bits.validBitMasks(a[0], a[1], a[2], a[3]) ? 1 : 0,
+            "bitmaskIsWideConstant", a -> Bits.bitmaskIsWideConstant(a[0], a[1], a[2], a[3]) ? 1 : 0,
             "sysOp", a -> SysOps.kind(a[0], a[1], a[2], a[3], a[4]),
             "isZero", a -> a[0] == 0 ? 1 : 0);
 

@@ -114,13 +114,12 @@ public final class SysOps {
 
     /**
      * The alias kind (AT, DC, IC, TLBI) of SYS #op1, Cn, Cm, #op2, Xt, or NONE if the operation is
-     * not named or its register use does not match (an operation without Xt needs Rt = 31).
+     * not named. As in the Arm ARM's alias conditions (and objdump), Rt does not matter: an
+     * operation without Xt (e.g. IC IALLU) is still that alias when Rt != 31.
      */
     public static int kind(int op1, int crn, int crm, int op2, int rt) {
         Op op = lookup(op1, crn, crm, op2);
-        if (op == null) return NONE;
-        if (!op.hasXt() && rt != 31) return NONE;
-        return op.kind();
+        return op == null ? NONE : op.kind();
     }
 
     static String kindName(int kind) {

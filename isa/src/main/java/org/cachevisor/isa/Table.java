@@ -72,7 +72,10 @@ final class Table {
         both(t, "ORR_%d_log_imm", "ORR (immediate)", LOGICAL_IMM, "sf=? opc=01" + logImm, "orr %S(Rd), %(Rn), BIMM", logGuard);
         both(t, "EOR_%d_log_imm", "EOR (immediate)", LOGICAL_IMM, "sf=? opc=10" + logImm, "eor %S(Rd), %(Rn), BIMM", logGuard);
         both(t, "ANDS_%dS_log_imm", "ANDS (immediate)", LOGICAL_IMM, "sf=? opc=11" + logImm, "ands %(Rd), %(Rn), BIMM", logGuard);
-        alias2(t, "MOV_ORR_%d_log_imm", "MOV (bitmask immediate)", "ORR_%d_log_imm", "Rn=31", "!moveWidePreferred(sf, N, imms, immr)", "mov %S(Rd), BIMM");
+        alias2(t, "MOV_ORR_%d_log_imm", "MOV (bitmask immediate)", "ORR_%d_log_imm", "Rn=31",
+                "Rd == 31 || !bitmaskIsWideConstant(sf, N, imms, immr)", "mov %S(Rd), MOVB");
+        // (Arm's condition is !MoveWidePreferred(); objdump tests the value and also prefers MOV
+        // when Rd is SP, which MOVZ cannot write; we follow objdump, see Bits.bitmaskIsWideConstant.)
         alias2(t, "TST_ANDS_%dS_log_imm", "TST (immediate)", "ANDS_%dS_log_imm", "Rd=31", null, "tst %(Rn), BIMM");
 
         String movw = " 100101 hw:2 imm16:16 Rd:5";
@@ -143,7 +146,6 @@ final class Table {
             t.row(hints[i] + "_HI_hints", hints[i], HINT, hint + "CRm=0000 op2=" + bin(i, 3) + " Rt=11111", hints[i].toLowerCase())
                     .overrides("HINT_HM_hints");
         }
-        hintAlias(t, "DGH", 0, 6, "dgh", "FEAT_DGH");
         hintAlias(t, "XPACLRI", 0, 7, "xpaclri", "FEAT_PAuth");
         hintAlias(t, "PACIA1716", 1, 0, "pacia1716", "FEAT_PAuth");
         hintAlias(t, "PACIB1716", 1, 2, "pacib1716", "FEAT_PAuth");
@@ -153,6 +155,7 @@ final class Table {
         hintAlias(t, "PSB", 2, 1, "psb csync", "FEAT_SPE");
         hintAlias(t, "TSB", 2, 2, "tsb csync", "FEAT_TRF");
         hintAlias(t, "CSDB", 2, 4, "csdb", null);
+        hintAlias(t, "CLRBHB", 2, 6, "clearbhb", "FEAT_CLRBHB");
         hintAlias(t, "PACIAZ", 3, 0, "paciaz", "FEAT_PAuth");
         hintAlias(t, "PACIASP", 3, 1, "paciasp", "FEAT_PAuth");
         hintAlias(t, "PACIBZ", 3, 2, "pacibz", "FEAT_PAuth");
@@ -173,11 +176,12 @@ final class Table {
         t.alias("PSSBB_DSB_BO_barriers", "PSSBB", "DSB_BO_barriers", "CRm=4", null, "pssbb");
 
         // MSR (immediate): allocated PSTATE fields here: SPSel (op1=0,op2=5), DAIFSet (3,6),
-        // DAIFClr (3,7), PAN (0,4, FEAT_PAN), UAO (0,3, FEAT_UAO). Others (DIT, SSBS, TCO, ALLINT,
+        // DAIFClr (3,7), PAN (0,4, FEAT_PAN), UAO (0,3, FEAT_UAO); the 1-bit fields take CRm 0 or 1
+        // (objdump treats other CRm values as MSR (register) to s0_..., not a PSTATE write). Others (DIT, SSBS, TCO, ALLINT,
         // SVCR, CFINV/XAFLAG/AXFLAG) are not modelled and decode as UNALLOCATED.
         t.row("MSR_SI_pstate", "MSR (immediate)", MSR_IMM, "1101010100 L=0 op0=00 op1:3 CRn=0100 CRm:4 op2:3 Rt=11111",
                 "msr PSTATE, HEX(CRm)")
-                .guard("!((op1 == 0 && op2 >= 3 && op2 <= 5) || (op1 == 3 && op2 >= 6))");
+                .guard("!((op1 == 0 && op2 >= 3 && op2 <= 5 && CRm <= 1) || (op1 == 3 && op2 >= 6))");
 
         t.row("SYS_CR_systeminstrs", "SYS", SYS, "1101010100 L=0 op0=01 op1:3 CRn:4 CRm:4 op2:3 Rt:5",
                 "sys DEC(op1), CR(CRn), CR(CRm), DEC(op2), OX(Rt,31)");
@@ -251,8 +255,11 @@ final class Table {
                         "opc=10 101 V=0 " + mode + " L=" + l + " imm7:7 Rt2:5 Rn:5 Rt:5", mn + " X(Rt), X(Rt2), " + mem + "(3)");
             }
             if (!nt) {
+                // Rt == Rt2, and writeback into Rt/Rt2, are CONSTRAINED UNPREDICTABLE for LDPSW
+                // (Arm ARM "LDPSW"); we take the UNDEFINED choice, as objdump does.
                 t.row("LDPSW_64_" + suffix, "LDPSW" + pairHeadingSuffix[m], pairClass[m],
-                        "opc=01 101 V=0 " + mode + " L=1 imm7:7 Rt2:5 Rn:5 Rt:5", "ldpsw X(Rt), X(Rt2), " + mem + "(2)");
+                        "opc=01 101 V=0 " + mode + " L=1 imm7:7 Rt2:5 Rn:5 Rt:5", "ldpsw X(Rt), X(Rt2), " + mem + "(2)")
+                        .guard(m == 2 ? "Rt == Rt2" : "Rt == Rt2 || ((Rn == Rt || Rn == Rt2) && Rn != 31)");
             }
         }
 

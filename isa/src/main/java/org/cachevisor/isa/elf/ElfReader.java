@@ -36,9 +36,11 @@ public final class ElfReader {
         private final long entry;
         private final List<Segment> segments;
         private final Map<String, Long> symbols;
+        private final long programHeaderOffset;
 
-        ElfFile(byte[] bytes, int type, long entry, List<Segment> segments, Map<String, Long> symbols) {
+        ElfFile(byte[] bytes, int type, long entry, long programHeaderOffset, List<Segment> segments, Map<String, Long> symbols) {
             this.bytes = bytes;
+            this.programHeaderOffset = programHeaderOffset;
             this.type = type;
             this.entry = entry;
             this.segments = Collections.unmodifiableList(segments);
@@ -50,6 +52,9 @@ public final class ElfReader {
 
         /** e_entry: the entry point's virtual address. */
         public long entry() { return entry; }
+
+        /** e_phoff: the file offset of the program headers (a loader maps them for AT_PHDR). */
+        public long programHeaderOffset() { return programHeaderOffset; }
 
         /** All program headers, in file order. */
         public List<Segment> segments() { return segments; }
@@ -122,7 +127,7 @@ public final class ElfReader {
             segments.add(s);
         }
         Map<String, Long> symbols = readSymbols(b, bytes.length, shoff, shentsize, shnum);
-        return new ElfFile(bytes, type, entry, segments, symbols);
+        return new ElfFile(bytes, type, entry, phoff, segments, symbols);
     }
 
     private static boolean within(long offset, long size, long fileLength) {
