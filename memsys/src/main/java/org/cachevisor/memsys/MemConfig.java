@@ -16,7 +16,8 @@ package org.cachevisor.memsys;
  * @param l1i          geometry of each PE's L1 instruction cache
  * @param l2           geometry of the shared unified L2 (the PoU)
  * @param idc          CTR_EL0.IDC: an L1I fill sees data still dirty in an L1D (no DC CVAU needed)
- * @param dic          CTR_EL0.DIC: reported to software; see {@link #ctrEl0()}
+ * @param dic          CTR_EL0.DIC: a cacheable data write removes the line from every L1I, so no
+ *                     IC IVAU is needed (a DC CVAU still is, unless {@code idc})
  * @param dczBlockSize DC ZVA block size in bytes, a power of two in 4..2048 (DCZID_EL0.BS <= 9)
  * @param paBits       physical address width in bits, 32..52
  */

@@ -20,7 +20,8 @@ import java.util.Arrays;
  *   other L1D's copy (taking a dirty copy's data) and makes its own line dirty. Invariant: at most
  *   one L1D holds a line dirty, and then no other L1D holds it.</li>
  *   <li>Instruction fetch goes through the PE's L1I, filled from the L2 or RAM, NOT coherent with
- *   the L1Ds unless {@link MemConfig#idc()}: then the fill snoops the L1Ds first. L1I lines are
+ *   the L1Ds unless {@link MemConfig#idc()}: then the fill snoops the L1Ds first. With
+ *   {@link MemConfig#dic()} a cacheable data write removes the line from every L1I. L1I lines are
  *   only ever clean. A Non-cacheable fetch reads RAM.</li>
  *   <li>Every line state change is looked up in {@link LineTransitions} and carried out by
  *   {@link #apply}.</li>
@@ -86,6 +87,8 @@ public final class MemorySystem {
 
     private MemoryObserver[] observers = new MemoryObserver[0];
     private boolean observed;
+    /** The store fast path is allowed: nobody observes and CTR_EL0.DIC = 0 (no L1I snoop per store). */
+    private boolean storeFastPath;
 
     /** The event clock: the number of events so far. */
     long seq;
@@ -127,6 +130,7 @@ public final class MemorySystem {
         this.agents = new Agents();
         for (int pe = 0; pe < peCount; pe++) agents.register(Agents.Kind.PE, "PE" + pe, Agents.HOST_DOMAIN);
         this.adversary = new Adversary(this, agents.register(Agents.Kind.ADVERSARY, "adversary", Agents.HOST_DOMAIN));
+        this.storeFastPath = !config.dic();
     }
 
     public MemConfig config() { return config; }
@@ -146,6 +150,7 @@ public final class MemorySystem {
         observers = Arrays.copyOf(observers, observers.length + 1);
         observers[observers.length - 1] = o;
         observed = true;
+        storeFastPath = false;
     }
 
     public boolean observed() { return observed; }
@@ -232,7 +237,7 @@ public final class MemorySystem {
     public void write(int pe, int agent, int kind, long pa, int size, int attrs, long value) {
         // Fast path: a Write-Back store hitting a DIRTY line of the PE's own L1D (cell (DIRTY,
         // LOCAL_WRITE) of LineTransitions: stays DIRTY, MERGE_DATA, reports UPDATE), nobody watching.
-        if (!observed && pe >= 0 && pe < peCount && (attrs & Attrs.TYPE_MASK) == Attrs.NORMAL_WB
+        if (storeFastPath && pe >= 0 && pe < peCount && (attrs & Attrs.TYPE_MASK) == Attrs.NORMAL_WB
                 && size > 0 && size <= 8 && ((LEGAL_SIZES >>> size) & 1) != 0) {
             int off = (int) pa & lineOffMask;
             if (off + size <= lineSize && advCountdown > 1 && seq < nextScriptSeq) {
@@ -528,8 +533,10 @@ public final class MemorySystem {
             mergeHi = hi;
             if (Attrs.type(attrs) == Attrs.NORMAL_WB) writeBackWrite(pe, linePa, agent, r);
             else writeThroughWrite(pe, pa, n, lo, hi, linePa, agent, r);
+            if (config.dic()) invalidateInstructionCopies(linePa, agent);
         } else {
             ramWrite(r, pa, n, lo, hi);
+            if (config.dic()) invalidateInstructionCopies(pa & ~(long) lineOffMask, agent);
         }
         emitWrite(pe, agent, kind, pa, n, attrs, lo, hi);
     }
@@ -571,6 +578,21 @@ public final class MemorySystem {
             // The levels below: the L2 (if present) is a cache receiving the same write-through write.
             apply(l2, l2.find(linePa), linePa, LineTransitions.LOCAL_WRITE_THROUGH, LineEvent.CAUSE_DEMAND, agent, null, 0);
             ramWrite(r, pa, n, lo, hi);
+        }
+    }
+
+    /**
+     * CTR_EL0.DIC = 1: instruction caches need no invalidation for data-to-instruction coherence;
+     * they are kept coherent with the PoU. We get that by removing the line from every L1I whenever
+     * its data changes anywhere: a data write (any attributes) or a write-back into the L2 or RAM.
+     * The next fetch refills from the L2 or RAM, so without IDC a DC CVAU is still needed to make
+     * data still dirty in an L1D visible, as the architecture requires.
+     */
+    private void invalidateInstructionCopies(long linePa, int agent) {
+        for (int m = 0; m < peCount; m++) {
+            Cache c = l1i[m];
+            int slot = c.find(linePa);
+            if (slot >= 0) apply(c, slot, linePa, LineTransitions.INVALIDATE, LineEvent.CAUSE_SNOOP, agent, null, 0);
         }
     }
 
@@ -642,6 +664,7 @@ public final class MemorySystem {
 
     /** WRITE_BACK: an L1D line goes into the L2 (allocating), an L2 line into RAM. */
     private void writeBackBelow(Cache c, int slot, long linePa, int cause, int agent) {
+        if (config.dic()) invalidateInstructionCopies(linePa, agent);
         if (c.place == Source.L2) {
             AddressMap.Region r = map.find(linePa);
             r.ram.copyIn(linePa - r.basePa(), c.data, slot << lineShift, lineSize);
@@ -712,6 +735,7 @@ public final class MemorySystem {
                 snoopOthers(pe, linePa, LineTransitions.SNOOP_WRITE, agent);
                 Cache c = l1d[pe];
                 apply(c, c.find(linePa), linePa, LineTransitions.ZERO, LineEvent.CAUSE_DEMAND, agent, null, 0);
+                if (config.dic()) invalidateInstructionCopies(linePa, agent);
                 for (int i = 0; i < lineSize; i += 16) emitWrite(pe, agent, AccessKind.ZERO, linePa + i, 16, attrs, 0L, 0L);
                 p = linePa + lineSize;
             } else {

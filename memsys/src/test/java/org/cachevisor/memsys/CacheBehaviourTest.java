@@ -361,4 +361,17 @@ class CacheBehaviourTest {
         assertThatThrownBy(() -> ms.lineState(Source.RAM, RAM))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+    @Test
+    void fetch_withDicOnly_noIcInvalidateNeededButCleanPoUStillIs() {
+        MemorySystem ms = with(MemConfig.defaults().withIdcDic(false, true));
+        ms.ramPoke(A, 4, NOP);
+        assertThat(ms.fetch32(0, 0, A, WB)).isEqualTo(NOP);
+        ms.write(1, 1, STORE, A, 4, WB, BRANCH_SELF); // removes PE0's L1I copy
+        assertThat(ms.lineState(l1iId(0), A)).isEqualTo(INVALID);
+        assertThat(ms.fetch32(0, 0, A, WB)).isEqualTo(NOP); // IDC = 0: the new data is still in PE1's L1D
+        assertThat(ms.lineState(l1iId(0), A)).isEqualTo(CLEAN); // refilled with the stale NOP
+        ms.dcCleanPoU(1, 1, A); // the L2 (PoU) changes: L1I copies go, no IC IVAU needed
+        assertThat(ms.lineState(l1iId(0), A)).isEqualTo(INVALID);
+        assertThat(ms.fetch32(0, 0, A, WB)).isEqualTo(BRANCH_SELF);
+    }
 }
