@@ -71,6 +71,7 @@ public final class ElfReader {
 
         /** The file bytes of a segment (fileSize bytes; the rest up to memSize is zero-filled by loaders). */
         public byte[] contents(Segment s) {
+            if (s.fileSize() == 0) return new byte[0];
             byte[] out = new byte[(int) s.fileSize()];
             System.arraycopy(bytes, (int) s.fileOffset(), out, 0, out.length);
             return out;
@@ -113,7 +114,8 @@ public final class ElfReader {
             Segment s = new Segment(b.getInt(o), b.getInt(o + 4), b.getLong(o + 8), b.getLong(o + 16), b.getLong(o + 24),
                     b.getLong(o + 32), b.getLong(o + 40), b.getLong(o + 48));
             if (s.isLoad()) {
-                if (!within(s.fileOffset(), s.fileSize(), bytes.length)) {
+                // A segment with no file bytes (pure .bss) may carry any offset.
+                if (s.fileSize() != 0 && !within(s.fileOffset(), s.fileSize(), bytes.length)) {
                     throw new IllegalArgumentException(String.format("ELF: segment %d (offset 0x%x, size 0x%x) extends past the end of the file (%d bytes)",
                             i, s.fileOffset(), s.fileSize(), bytes.length));
                 }
