@@ -170,12 +170,13 @@ public final class Asl {
 
     /** SDIV: round toward zero; /0 gives 0; INT_MIN / -1 gives INT_MIN (no trap). */
     public static long sdiv(long x, long y, int datasize) {
-        if (y == 0) return 0;
         if (datasize == 32) {
             int a = (int) x, b = (int) y;
+            if (b == 0) return 0; // only the low 32 bits of the divisor count
             if (a == Integer.MIN_VALUE && b == -1) return a & 0xFFFF_FFFFL;
             return (a / b) & 0xFFFF_FFFFL;
         }
+        if (y == 0) return 0;
         if (x == Long.MIN_VALUE && y == -1) return x;
         return x / y;
     }
