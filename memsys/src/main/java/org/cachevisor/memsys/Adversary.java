@@ -108,6 +108,9 @@ public final class Adversary {
         declared.addAll(out);
     }
 
+    /** Removes every declared range (no translation regime maps anything cacheable any more). */
+    public void undeclareAll() { declared.clear(); }
+
     /** Whether speculation may fill {@code pa}. */
     public boolean isDeclaredCacheable(long pa) {
         for (long[] r : declared) if (pa >= r[0] && pa < r[1]) return true;
