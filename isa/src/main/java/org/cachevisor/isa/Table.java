@@ -11,7 +11,8 @@ import static org.cachevisor.isa.ExecClass.*;
  * {@link TableBuilder}), template (mnemonic then operand specs, see
  * {@code org.cachevisor.isa.text.Operands}), optional guard (an {@link Expr} that makes a matching
  * word UNALLOCATED) and feature. Rows written once for both register widths use placeholders
- * that {@link #both} expands: {@code %d} in the id (32/64), {@code sf=?} in the pattern,
+ * that {@link #both} expands: {@code %d} in the id (32/64), {@code sf=?} in the pattern (and {@code N=?}: N = sf; {@code N=L}: N = 0 fixed
+ * in the 32-bit row, variable in the 64-bit row),
  * {@code %} in the template (W/X register kinds), {@code $M} in fixed values and conditions
  * (31/63, the top bit index).
  *
@@ -36,7 +37,8 @@ final class Table {
     private static void both(TableBuilder t, String id, String heading, ExecClass ec, String pattern, String template, String guard) {
         for (int sf = 0; sf <= 1; sf++) {
             TableBuilder.Row r = t.row(id.replace("%d", sf == 0 ? "32" : "64"), heading, ec,
-                    pattern.replace("sf=?", "sf=" + sf), template.replace("%", sf == 0 ? "W" : "X"));
+                    pattern.replace("sf=?", "sf=" + sf).replace("N=?", "N=" + sf).replace("N=L", sf == 0 ? "N=0" : "N:1"),
+                    template.replace("%", sf == 0 ? "W" : "X"));
             if (guard != null) r.guard(guard);
         }
     }
@@ -66,7 +68,7 @@ final class Table {
         alias2(t, "CMN_ADDS_%dS_addsub_imm", "CMN (immediate)", "ADDS_%dS_addsub_imm", "Rd=31", null, "cmn %S(Rn), AIMM");
         alias2(t, "CMP_SUBS_%dS_addsub_imm", "CMP (immediate)", "SUBS_%dS_addsub_imm", "Rd=31", null, "cmp %S(Rn), AIMM");
 
-        String logImm = " 100100 N:1 immr:6 imms:6 Rn:5 Rd:5";
+        String logImm = " 100100 N=L immr:6 imms:6 Rn:5 Rd:5";   // N=0 fixed in the 32-bit rows
         String logGuard = "!validBitMasks(N, imms, immr, 32 + 32 * sf)";
         both(t, "AND_%d_log_imm", "AND (immediate)", LOGICAL_IMM, "sf=? opc=00" + logImm, "and %S(Rd), %(Rn), BIMM", logGuard);
         both(t, "ORR_%d_log_imm", "ORR (immediate)", LOGICAL_IMM, "sf=? opc=01" + logImm, "orr %S(Rd), %(Rn), BIMM", logGuard);
@@ -87,8 +89,8 @@ final class Table {
                 "!(imm16 == 0 && hw != 0) && !(sf == 0 && imm16 == 0xffff)", "mov %(Rd), MOVN");
         alias2(t, "MOV_MOVZ_%d_movewide", "MOV (wide immediate)", "MOVZ_%d_movewide", null, "!(imm16 == 0 && hw != 0)", "mov %(Rd), MOVZ");
 
-        String bf = " 100110 N:1 immr:6 imms:6 Rn:5 Rd:5";
-        String bfGuard = "N != sf || (sf == 0 && (immr > 31 || imms > 31))";
+        String bf = " 100110 N=? immr:6 imms:6 Rn:5 Rd:5";       // N = sf fixed (Arm: "sf == 0 && N == 0" ...)
+        String bfGuard = "sf == 0 && (immr > 31 || imms > 31)";
         both(t, "SBFM_%dM_bitfield", "SBFM", BITFIELD, "sf=? opc=00" + bf, "sbfm %(Rd), %(Rn), DEC(immr), DEC(imms)", bfGuard);
         both(t, "BFM_%dM_bitfield", "BFM", BITFIELD, "sf=? opc=01" + bf, "bfm %(Rd), %(Rn), DEC(immr), DEC(imms)", bfGuard);
         both(t, "UBFM_%dM_bitfield", "UBFM", BITFIELD, "sf=? opc=10" + bf, "ubfm %(Rd), %(Rn), DEC(immr), DEC(imms)", bfGuard);

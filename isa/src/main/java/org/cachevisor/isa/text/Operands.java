@@ -48,6 +48,9 @@ public final class Operands {
 
         /** Parses the operand at the cursor into {@code w}'s fields; returns the new word. */
         abstract int parse(Encoding e, int w, Cursor c, AsmContext ctx);
+
+        /** For an optional operand that is absent: {@code w} with the default value. */
+        int applyDefault(Encoding e, int w) { return w; }
     }
 
     /** A parsed template. */
@@ -263,7 +266,7 @@ public final class Operands {
         @Override int parse(Encoding e, int w, Cursor c, AsmContext ctx) {
             return e.field(field).insert(w, expectReg(c, 'x', false).num());
         }
-        int setDefault(Encoding e, int w) { return e.field(field).insert(w, dflt); }
+        @Override int applyDefault(Encoding e, int w) { return e.field(field).insert(w, dflt); }
     }
 
     /** TBZ/TBNZ's register: X if b5 = 1, else W. */
@@ -314,7 +317,7 @@ public final class Operands {
             }
             return w;
         }
-        int setDefault(Encoding e, int w) { return e.field(fields[0]).insert(w, dflt); }
+        @Override int applyDefault(Encoding e, int w) { return e.field(fields[0]).insert(w, dflt); }
     }
 
     /** ADD/SUB immediate: #imm12{, lsl #12}. */
