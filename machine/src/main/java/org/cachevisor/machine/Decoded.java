@@ -49,6 +49,11 @@ public final class Decoded {
     public SysRegs.Reg sysReg;
     /** Raw op0/op1/CRn/CRm/op2 of system instructions, packed as {@link SysRegs#key}. */
     public int sysKey;
+    /**
+     * The instruction may call the memory system (loads, stores, cache maintenance, system
+     * instructions, exception-generating ones): the PE re-reads the L1I generation after it.
+     */
+    public boolean touchesMemory;
     /** Raw Rt number (0..31) for syndromes. */
     public int rtRaw;
 

@@ -30,6 +30,7 @@ public final class Decoder {
         } catch (Reserved e) {
             di.op = Op.UNDEFINED;
         }
+        di.touchesMemory = touchesMemory(di.op);
         return di;
     }
 
@@ -446,6 +447,22 @@ public final class Decoder {
         }
     }
 
+    /** False only for handlers that never call the memory system (register-only data processing, branches). */
+    static boolean touchesMemory(int op) {
+        switch (op) {
+            case Op.ADDSUB_IMM: case Op.ADD_X_IMM: case Op.SUB_X_IMM: case Op.SUBS_X_IMM: case Op.LOGICAL_IMM:
+            case Op.MOV_IMM: case Op.MOVK: case Op.BITFIELD: case Op.EXTRACT: case Op.ADR: case Op.ADRP:
+            case Op.ADDSUB_SHIFTED: case Op.ADD_X_REG: case Op.SUBS_X_REG: case Op.ADDSUB_EXT: case Op.ADDSUB_CARRY:
+            case Op.LOGICAL_SHIFTED: case Op.MOV_REG: case Op.COND_COMPARE: case Op.COND_SELECT:
+            case Op.DP_1SRC: case Op.DP_2SRC: case Op.DP_3SRC: case Op.PREFETCH: case Op.NOP: case Op.BARRIER:
+            case Op.B: case Op.BL: case Op.B_COND: case Op.CBZ: case Op.CBNZ: case Op.TBZ: case Op.TBNZ:
+            case Op.BR: case Op.BLR: case Op.RET:
+                return false;
+            default:
+                return true;
+        }
+    }
+
     /** Classifies a SYS encoding into a DC/IC/TLBI/AT operation (Arm ARM C5.3 "A64 System instructions"). */
     static int sysOp(int op1, int crn, int crm, int op2) {
         if (crn == 7) {
@@ -502,6 +519,8 @@ public final class Decoder {
         di.op = Op.LDST;
         if (ec == ExecClass.LDST_IMM_UNSIGNED && size == 3 && opc <= 1) di.op = store ? Op.STR_X_UIMM : Op.LDR_X_UIMM;
         if (ec == ExecClass.LDST_IMM_UNSIGNED && size == 2 && opc <= 1) di.op = store ? Op.STR_W_UIMM : Op.LDR_W_UIMM;
+        if (ec == ExecClass.LDST_IMM_UNSIGNED && size == 0 && opc == 1) di.op = Op.LDRB_UIMM;
+        if (ec == ExecClass.LDST_IMM_POST && size == 3 && opc <= 1 && di.flag3) di.op = store ? Op.STR_X_POST : Op.LDR_X_POST;
     }
 
     private static void decodePair(Decoded di, Encoding e, int w, ExecClass ec) {

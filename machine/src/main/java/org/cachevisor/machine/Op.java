@@ -28,7 +28,8 @@ public final class Op {
     public static final int NOP = 50, WFI = 51, WFE = 52, CLREX = 53, BARRIER = 54;
     public static final int MSR_IMM = 55, MSR_REG = 56, MRS = 57, SYS = 58, SYSL = 59;
     public static final int SEV = 60, SEVL = 61;
-    public static final int COUNT = 62;
+    public static final int LDRB_UIMM = 62, STR_X_POST = 63, LDR_X_POST = 64;
+    public static final int COUNT = 65;
 
     // DP_1SRC subs
     public static final int RBIT = 0, REV16 = 1, REV32 = 2, REV64 = 3, CLZ = 4, CLS = 5;

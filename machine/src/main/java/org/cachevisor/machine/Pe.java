@@ -120,13 +120,21 @@ public final class Pe {
     private boolean alignCheck;
     private boolean spAlignCheck;
 
-    // ---- fetch fast path: the words of the current I-cache line
+    // ---- fetch fast path: a small direct-mapped table of L1I lines (their words and decodes),
+    // valid while the PE's L1I generation is unchanged (any L1I fill, eviction or invalidation changes
+    // it) and no observer is attached. Keyed by VA; the identity translation makes that the PA.
+    // When the MMU arrives, translation changes (TLBI, TTBR/SCTLR writes, EL changes) must call
+    // invalidateFetchLines(), as updateDerivedState already does.
+    private static final int FETCH_LINES = 64;
     private final int lineSize;
+    private final int lineShift;
+    private final int wordsPerLine;
+    private final long[] fetchLineVa = new long[FETCH_LINES];
+    private final int[] fetchLineGen = new int[FETCH_LINES];
     private final int[] fetchWords;
+    private final Decoded[] fetchDecoded;
     private final byte[] lineBytes;
     private final int l1iId;
-    private long fetchLineVa = -1;
-    private int fetchGen;
 
     // ---- decoded-instruction cache (keyed by the fetched word)
     private final Decoded[] dcache = new Decoded[1 << DCACHE_BITS];
@@ -152,7 +160,10 @@ public final class Pe {
         this.agent = index;
         this.mem = mem;
         this.lineSize = mem.config().lineSize();
-        this.fetchWords = new int[lineSize / 4];
+        this.lineShift = Integer.numberOfTrailingZeros(lineSize);
+        this.wordsPerLine = lineSize / 4;
+        this.fetchWords = new int[FETCH_LINES * wordsPerLine];
+        this.fetchDecoded = new Decoded[FETCH_LINES * wordsPerLine];
         this.lineBytes = new byte[lineSize];
         this.l1iId = MemorySystem.l1iId(index);
         this.exclusiveGranuleMask = ~((long) lineSize - 1);
@@ -284,7 +295,7 @@ public final class Pe {
         updateAttention();
     }
 
-    /** Number of instructions executed since construction. */
+    /** Number of instructions executed since construction (advances during {@link #run}). */
     public long instructionCount() { return instructions; }
 
     /** Virtual time in nanoseconds (1 instruction = 1 ns, plus time credited while waiting in WFI). */
@@ -414,7 +425,11 @@ public final class Pe {
         }
         alignCheck = (sctlr & SCTLR_A) != 0;
         spAlignCheck = (sctlr & (el == 0 ? SCTLR_SA0 : SCTLR_SA)) != 0;
-        fetchLineVa = -1;
+        invalidateFetchLines();
+    }
+
+    private void invalidateFetchLines() {
+        java.util.Arrays.fill(fetchLineVa, -1L);
     }
 
     // =====================================================================================
@@ -435,43 +450,65 @@ public final class Pe {
         if (halted) return RunStatus.HALTED;
         stopStatus = null;
         attention &= ~ATT_STOP;
-        long done = 0;
-        while (done < maxInstructions) {
+        // Observers attached during a run take effect at the next run (they are attached by the host).
+        final boolean fastFetch = !mem.observed();
+        final long limit = instructions + maxInstructions;
+        final long wordMask = lineSize - 4;
+        // The L1I generation can only change through a memory-system call: re-read it after the
+        // instructions that make one (Decoded.touchesMemory), after a slow fetch and after exceptions.
+        int gen = mem.l1iGeneration(index);
+        while (instructions < limit) {
             if (attention != 0) {
                 int a = serviceAttention();
-                if (a == ATTENDED_STOP) {
-                    instructions += done;
-                    RunStatus s = stopStatus;
-                    stopStatus = null;
-                    attention &= ~ATT_STOP;
-                    return s;
-                }
+                if (a == ATTENDED_STOP) return takeStop();
                 if (a == ATTENDED_EXCEPTION) {
-                    // Taking an interrupt or an illegal-state exception uses up one step.
-                    done++;
+                    instructions++; // taking an interrupt or an illegal-state exception uses up one step
+                    gen = mem.l1iGeneration(index);
                     continue;
                 }
             }
             try {
-                int word = fetch(pc);
-                Decoded di = dcache[(word * 0x9E3779B1) >>> (32 - DCACHE_BITS)];
-                if (di == null || di.word != word) di = decodeMiss(word);
+                long va = pc;
+                long lineVa = va & -(long) lineSize;
+                int e = (int) (lineVa >>> lineShift) & (FETCH_LINES - 1);
+                Decoded di;
+                if (fastFetch && fetchLineVa[e] == lineVa && (va & 3) == 0 && fetchLineGen[e] == gen) {
+                    int slot = e * wordsPerLine + (int) ((va & wordMask) >>> 2);
+                    di = fetchDecoded[slot];
+                    if (di == null) {
+                        di = lookupDecoded(fetchWords[slot]);
+                        fetchDecoded[slot] = di;
+                    }
+                } else {
+                    di = lookupDecoded(fetchSlow(va, fastFetch));
+                    gen = mem.l1iGeneration(index);
+                }
                 execute(di);
+                if (di.touchesMemory) gen = mem.l1iGeneration(index);
             } catch (GuestFault f) {
                 // the exception was taken (state updated); continue with the next instruction
+                gen = mem.l1iGeneration(index);
             }
-            done++;
+            instructions++;
             if (attention != 0 && stopStatus != null) {
-                if (stopStatus == RunStatus.TRAP_EL2) done--; // the trapped instruction did not execute
-                instructions += done;
-                RunStatus s = stopStatus;
-                stopStatus = null;
-                attention &= ~ATT_STOP;
-                return s;
+                if (stopStatus == RunStatus.TRAP_EL2) instructions--; // the trapped instruction did not execute
+                return takeStop();
             }
         }
-        instructions += done;
         return RunStatus.BUDGET_EXHAUSTED;
+    }
+
+    private RunStatus takeStop() {
+        RunStatus s = stopStatus;
+        stopStatus = null;
+        attention &= ~ATT_STOP;
+        return s;
+    }
+
+    private Decoded lookupDecoded(int word) {
+        Decoded di = dcache[(word * 0x9E3779B1) >>> (32 - DCACHE_BITS)];
+        if (di == null || di.word != word) di = decodeMiss(word);
+        return di;
     }
 
     private Decoded decodeMiss(int word) {
@@ -650,15 +687,12 @@ public final class Pe {
         return va;
     }
 
-    private int fetch(long va) {
-        long offset = va - fetchLineVa;
-        if (offset >= 0 && offset < lineSize && fetchGen == mem.l1iGeneration(index) && !mem.observed()) {
-            return fetchWords[(int) offset >>> 2];
-        }
-        return fetchSlow(va);
-    }
-
-    private int fetchSlow(long va) {
+    /**
+     * Fetches the word at {@code va} through the memory system's I-side (fetch32 with the fetch
+     * attributes), taking a PC alignment fault or an instruction abort as needed. If the fast path is
+     * allowed and the line is in the L1I, copies the line's words into the fetch-line table.
+     */
+    private int fetchSlow(long va, boolean fastFetch) {
         if ((va & 3) != 0) {
             throw syncException(Syndrome.make(Syndrome.EC_PC_ALIGN, 0), va, va, true);
         }
@@ -672,18 +706,21 @@ public final class Pe {
         }
         // Cache the line's words only where the L1I holds them (a Non-cacheable fetch reads RAM every
         // time) and nobody observes fetches: peekLine copies the L1I line without an access or event.
-        if (Attrs.cacheable(attrs) && !mem.observed()) {
-            long linePa = pa & -(long) lineSize;
-            if (mem.peekLine(l1iId, linePa, lineBytes)) {
-                for (int i = 0; i < fetchWords.length; i++) {
+        if (fastFetch && Attrs.cacheable(attrs)) {
+            long lineVa = va & -(long) lineSize;
+            int e = (int) (lineVa >>> lineShift) & (FETCH_LINES - 1);
+            if (mem.peekLine(l1iId, pa & -(long) lineSize, lineBytes)) {
+                int base = e * wordsPerLine;
+                for (int i = 0; i < wordsPerLine; i++) {
                     int o = 4 * i;
-                    fetchWords[i] = (lineBytes[o] & 0xFF) | (lineBytes[o + 1] & 0xFF) << 8
+                    fetchWords[base + i] = (lineBytes[o] & 0xFF) | (lineBytes[o + 1] & 0xFF) << 8
                             | (lineBytes[o + 2] & 0xFF) << 16 | (lineBytes[o + 3] & 0xFF) << 24;
+                    fetchDecoded[base + i] = null;
                 }
-                fetchLineVa = va & -(long) lineSize;
-                fetchGen = mem.l1iGeneration(index);
+                fetchLineVa[e] = lineVa;
+                fetchLineGen[e] = mem.l1iGeneration(index);
             } else {
-                fetchLineVa = -1;
+                fetchLineVa[e] = -1;
             }
         }
         return word;
@@ -843,6 +880,26 @@ public final class Pe {
                 long base = r[di.n];
                 if (di.spBase && spAlignCheck && (base & 15) != 0) throw spAlignmentFault();
                 store(base + di.imm, 4, r[di.t]);
+                break;
+            }
+            case Op.LDRB_UIMM: {
+                long base = r[di.n];
+                if (di.spBase && spAlignCheck && (base & 15) != 0) throw spAlignmentFault();
+                r[di.t] = load(base + di.imm, 1);
+                break;
+            }
+            case Op.STR_X_POST: {
+                long base = r[di.n];
+                if (di.spBase && spAlignCheck && (base & 15) != 0) throw spAlignmentFault();
+                store(base, 8, r[di.t]);
+                r[di.n] = base + di.imm;
+                break;
+            }
+            case Op.LDR_X_POST: {
+                long base = r[di.n];
+                if (di.spBase && spAlignCheck && (base & 15) != 0) throw spAlignmentFault();
+                r[di.t] = load(base, 8);
+                r[di.n] = base + di.imm;
                 break;
             }
             case Op.ADDSUB_IMM: addSub(di, di.imm, 0); break;
