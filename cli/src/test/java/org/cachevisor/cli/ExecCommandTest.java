@@ -49,14 +49,14 @@ class ExecCommandTest {
             System.err.println("SKIPPED: ExecCommandTest needs " + GCC + " (apt-get install gcc-aarch64-linux-gnu)");
             return;
         }
-        for (String name : new String[] {"start.h", "hello.c", "args.c", "checksum.c", "undef.c"}) {
+        for (String name : new String[] {"start.h", "hello.c", "args.c", "checksum.c", "undef.c", "mix.c"}) {
             try (InputStream in = ExecCommandTest.class.getResourceAsStream("/exec/" + name)) {
                 Files.write(dir.resolve(name), in.readAllBytes());
             }
         }
-        for (String p : new String[] {"hello", "args", "checksum", "undef"}) {
+        for (String p : new String[] {"hello", "args", "checksum", "undef", "mix"}) {
             List<String> cmd = List.of(GCC, "-static", "-nostdlib", "-ffreestanding", "-fno-builtin", "-mgeneral-regs-only",
-                    "-O2", "-o", p + ".elf", p + ".c");
+                    "-march=armv8-a+crc", "-O2", "-o", p + ".elf", p + ".c");
             Process proc = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
             String log = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!proc.waitFor(60, TimeUnit.SECONDS) || proc.exitValue() != 0) throw new AssertionError("compiling " + p + ".c failed:\n" + log);
@@ -132,6 +132,25 @@ class ExecCommandTest {
         assertThat(r.out()).isEqualTo(String.format("0x%016x%n", expected).replace(System.lineSeparator(), "\n"));
         assertThat(r.status()).isEqualTo((int) (expected & 0x7F));
         assertThat(r.err()).containsPattern("\\d+ instructions in .* MIPS");
+    }
+
+    @Test
+    void exec_mixedWorkload_matchesQemuUserMode() throws Exception {
+        requireToolchain();
+        boolean qemu = onPath("qemu-aarch64");
+        String ci = System.getenv("CI");
+        if (!qemu && ci != null && !ci.isEmpty() && !ci.equals("false")) {
+            throw new AssertionError("qemu-aarch64 not found on PATH; under CI it is mandatory (apt-get install qemu-user)");
+        }
+        if (!qemu) System.err.println("SKIPPED: exec_mixedWorkload_matchesQemuUserMode needs qemu-aarch64 (apt-get install qemu-user)");
+        assumeTrue(qemu, "qemu-aarch64 not found on PATH");
+        Process proc = new ProcessBuilder("qemu-aarch64", elf("mix")).redirectErrorStream(false).start();
+        String expected = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(proc.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Result r = exec(elf("mix"));
+        assertThat(expected).contains("fib 0x0000000000001a6d"); // fib(20) = 6765, as a sanity check of the reference
+        assertThat(r.out()).isEqualTo(expected);
+        assertThat(r.status()).isEqualTo(proc.exitValue());
     }
 
     @Test
