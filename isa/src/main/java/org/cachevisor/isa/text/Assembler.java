@@ -547,7 +547,7 @@ public final class Assembler {
                 if (A64.preferred(w) == e) return w;
                 if (firstValid == null) firstValid = w;
             } catch (AsmException ex) {
-                if (best == null || ex.column() > best.column()) best = ex;
+                if (best == null || rank(ex) > rank(best)) best = ex;
             }
         }
         if (firstValid != null) return firstValid;
@@ -564,6 +564,17 @@ public final class Assembler {
             }
         }
         throw best;
+    }
+
+    /**
+     * Which candidate's error to report: a value error (out of range, not encodable, undefined
+     * symbol) beats a syntax mismatch of another candidate; then the one that got further.
+     */
+    private static int rank(AsmException ex) {
+        String m = ex.getMessage();
+        boolean value = m.contains("out of range") || m.contains("cannot be") || m.contains("aligned") || m.contains("undefined symbol")
+                || m.contains("must be");
+        return ex.column() + (value ? 100_000 : 0);
     }
 
     private int operands(Encoding e, int w, Cursor c, AsmContext ctx) {
