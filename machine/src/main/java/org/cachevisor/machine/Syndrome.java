@@ -1,60 +1,57 @@
 package org.cachevisor.machine;
 
+import org.cachevisor.isa.Esr;
+
 /**
- * Builds ESR_ELx syndrome values (Arm ARM D13.2.37 ESR_EL1: EC[31:26], IL[25], ISS[24:0]) for the
- * exceptions the PE generates. All syndromes here are of 32-bit A64 instructions, so IL = 1.
+ * The syndromes (ESR_ELx values: EC[31:26], IL[25], ISS[24:0]) the PE generates, built with the isa
+ * module's {@link Esr} encodings. All syndromes here are of 32-bit A64 instructions, so IL = 1.
  */
 public final class Syndrome {
     private Syndrome() {}
 
-    public static final int EC_UNKNOWN = 0x00, EC_WFX = 0x01, EC_ILLEGAL_STATE = 0x0E, EC_SVC = 0x15,
-            EC_HVC = 0x16, EC_SMC = 0x17, EC_SYS = 0x18, EC_IABT_LOWER = 0x20, EC_IABT_SAME = 0x21,
-            EC_PC_ALIGN = 0x22, EC_DABT_LOWER = 0x24, EC_DABT_SAME = 0x25, EC_SP_ALIGN = 0x26,
-            EC_SERROR = 0x2F, EC_BRK = 0x3C;
+    public static final int EC_UNKNOWN = Esr.EC_UNKNOWN, EC_WFX = Esr.EC_WFX, EC_ILLEGAL_STATE = Esr.EC_ILLEGAL_STATE,
+            EC_SVC = Esr.EC_SVC64, EC_HVC = Esr.EC_HVC64, EC_SMC = Esr.EC_SMC64, EC_SYS = Esr.EC_SYS64,
+            EC_IABT_LOWER = Esr.EC_IABT_LOWER, EC_IABT_SAME = Esr.EC_IABT_CURRENT, EC_PC_ALIGN = Esr.EC_PC_ALIGN,
+            EC_DABT_LOWER = Esr.EC_DABT_LOWER, EC_DABT_SAME = Esr.EC_DABT_CURRENT, EC_SP_ALIGN = Esr.EC_SP_ALIGN,
+            EC_SERROR = Esr.EC_SERROR, EC_BRK = Esr.EC_BRK64;
 
     /** Fault status codes (DFSC/IFSC). */
-    public static final int FSC_ALIGNMENT = 0x21, FSC_SYNC_EXTERNAL = 0x10;
-
-    private static final long IL = 1L << 25;
+    public static final int FSC_ALIGNMENT = Esr.FSC_ALIGNMENT, FSC_SYNC_EXTERNAL = Esr.FSC_SYNC_EXTERNAL;
 
     /** EC and ISS with IL = 1. */
     public static long make(int ec, long iss) {
-        return ((long) ec << 26) | IL | (iss & 0x1FF_FFFF);
+        return Esr.esr(ec, true, (int) iss);
     }
 
     public static int ec(long esr) {
-        return (int) (esr >>> 26) & 0x3F;
+        return Esr.ec(esr);
     }
 
     public static long iss(long esr) {
-        return esr & 0x1FF_FFFF;
+        return Esr.iss(esr);
+    }
+
+    /** EC 0x18 (trapped MSR, MRS or System instruction) for an encoding packed as {@link SysRegs#key}. */
+    public static long sysTrap(int sysKey, int rt, boolean read) {
+        return Esr.sys64(sysKey >>> 14, (sysKey >>> 11) & 7, (sysKey >>> 7) & 0xF, (sysKey >>> 3) & 0xF, sysKey & 7, rt, read);
+    }
+
+    /** EC 0x01 (WFI/WFE trapped). */
+    public static long wfx(boolean wfe) {
+        return Esr.wfx(wfe);
     }
 
     /**
-     * EC 0x18 (trapped MSR, MRS or System instruction): ISS = Op0[21:20] Op2[19:17] Op1[16:14]
-     * CRn[13:10] Rt[9:5] CRm[4:1] Direction[0] (1 = read, i.e. MRS/SYSL).
+     * Data abort (EC 0x24 from a lower EL, 0x25 from the current one): WnR, CM (cache maintenance),
+     * DFSC; ISV = 0 (no instruction syndrome: the hypervisor's MMIO emulation arrives with stage 2).
      */
-    public static long sysTrap(int sysKey, int rt, boolean read) {
-        int op0 = sysKey >>> 14, op1 = (sysKey >>> 11) & 7, crn = (sysKey >>> 7) & 0xF,
-                crm = (sysKey >>> 3) & 0xF, op2 = sysKey & 7;
-        long iss = ((long) op0 << 20) | ((long) op2 << 17) | ((long) op1 << 14) | ((long) crn << 10)
-                | ((long) rt << 5) | ((long) crm << 1) | (read ? 1 : 0);
-        return make(EC_SYS, iss);
-    }
-
-    /** EC 0x01 (WFI/WFE trapped): CV=1, COND=0b1110, TI[0] = 0 for WFI, 1 for WFE. */
-    public static long wfx(boolean wfe) {
-        return make(EC_WFX, (1L << 24) | (0xEL << 20) | (wfe ? 1 : 0));
-    }
-
-    /** Data abort ISS: WnR[6], DFSC[5:0]; CM[8] for cache maintenance. ISV = 0. */
     public static long dataAbort(boolean lowerEl, boolean write, boolean cacheMaintenance, int dfsc) {
-        long iss = (write ? 1L << 6 : 0) | (cacheMaintenance ? 1L << 8 : 0) | dfsc;
-        return make(lowerEl ? EC_DABT_LOWER : EC_DABT_SAME, iss);
+        return Esr.esr(lowerEl ? Esr.EC_DABT_LOWER : Esr.EC_DABT_CURRENT, true,
+                Esr.dataAbortIss(false, 0, false, 0, false, false, cacheMaintenance, false, write, dfsc));
     }
 
-    /** Instruction abort ISS: IFSC[5:0]. */
+    /** Instruction abort (EC 0x20 / 0x21) with IFSC. */
     public static long instructionAbort(boolean lowerEl, int ifsc) {
-        return make(lowerEl ? EC_IABT_LOWER : EC_IABT_SAME, ifsc);
+        return Esr.esr(lowerEl ? Esr.EC_IABT_LOWER : Esr.EC_IABT_CURRENT, true, Esr.instructionAbortIss(false, ifsc));
     }
 }
