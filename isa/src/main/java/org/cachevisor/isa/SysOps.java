@@ -46,6 +46,18 @@ public final class SysOps {
         add(DC, "zva", 3, 7, 4, 1, true); add(DC, "cvac", 3, 7, 10, 1, true);
         add(DC, "cvau", 3, 7, 11, 1, true); add(DC, "cvap", 3, 7, 12, 1, true);
         add(DC, "cvadp", 3, 7, 13, 1, true); add(DC, "civac", 3, 7, 14, 1, true);
+        // FEAT_MTE tag maintenance (named by objdump; the machine treats them as UNDEFINED)
+        add(DC, "gva", 3, 7, 4, 3, true); add(DC, "gzva", 3, 7, 4, 4, true);
+        add(DC, "igvac", 0, 7, 6, 3, true); add(DC, "igsw", 0, 7, 6, 4, true);
+        add(DC, "igdvac", 0, 7, 6, 5, true); add(DC, "igdsw", 0, 7, 6, 6, true);
+        add(DC, "cgvac", 3, 7, 10, 3, true); add(DC, "cgdvac", 3, 7, 10, 5, true);
+        add(DC, "cgsw", 0, 7, 10, 4, true); add(DC, "cgdsw", 0, 7, 10, 6, true);
+        add(DC, "cgvap", 3, 7, 12, 3, true); add(DC, "cgdvap", 3, 7, 12, 5, true);
+        add(DC, "cgvadp", 3, 7, 13, 3, true); add(DC, "cgdvadp", 3, 7, 13, 5, true);
+        add(DC, "cigvac", 3, 7, 14, 3, true); add(DC, "cigdvac", 3, 7, 14, 5, true);
+        add(DC, "cigsw", 0, 7, 14, 4, true); add(DC, "cigdsw", 0, 7, 14, 6, true);
+        // FEAT_RME (named by objdump; UNDEFINED for the machine)
+        add(DC, "cipapa", 6, 7, 14, 1, true); add(DC, "cigdpapa", 6, 7, 14, 5, true);
         // IC: CRn = 7.
         add(IC, "ialluis", 0, 7, 1, 0, false); add(IC, "iallu", 0, 7, 5, 0, false);
         add(IC, "ivau", 3, 7, 5, 1, true);
@@ -82,6 +94,8 @@ public final class SysOps {
                 add(TLBI, "r" + e[0], 4, 8, 6, op2, true);
             }
         }
+        add(TLBI, "paallos", 6, 8, 1, 4, false); add(TLBI, "paall", 6, 8, 7, 4, false);
+        add(TLBI, "rpaos", 6, 8, 4, 3, true); add(TLBI, "rpalos", 6, 8, 4, 7, true);
         String[][] el3 = {{"alle3", "0", "n"}, {"vae3", "1", "y"}, {"vale3", "5", "y"}};
         for (String[] e : el3) {
             int op2 = Integer.parseInt(e[1]);

@@ -194,6 +194,11 @@ final class Table {
         t.alias("IC_SYS_CR_systeminstrs", "IC", "SYS_CR_systeminstrs", null, "sysOp(op1, CRn, CRm, op2, Rt) == 3", "ic SYSOP");
         t.alias("TLBI_SYS_CR_systeminstrs", "TLBI", "SYS_CR_systeminstrs", null, "sysOp(op1, CRn, CRm, op2, Rt) == 4", "tlbi SYSOP");
 
+        // FEAT_SPECRES prediction restriction (CFP/DVP/CPP RCTX, Xt): SYS aliases
+        t.alias("CFP_SYS_CR_systeminstrs", "CFP", "SYS_CR_systeminstrs", "op1=3 CRn=7 CRm=3 op2=4", null, "cfp rctx, X(Rt)");
+        t.alias("DVP_SYS_CR_systeminstrs", "DVP", "SYS_CR_systeminstrs", "op1=3 CRn=7 CRm=3 op2=5", null, "dvp rctx, X(Rt)");
+        t.alias("CPP_SYS_CR_systeminstrs", "CPP", "SYS_CR_systeminstrs", "op1=3 CRn=7 CRm=3 op2=7", null, "cpp rctx, X(Rt)");
+
         t.row("MSR_SR_systemmove", "MSR (register)", MSR_REG, "1101010100 L=0 op0=1x op1:3 CRn:4 CRm:4 op2:3 Rt:5", "msr SYSREG, X(Rt)");
         t.row("MRS_RS_systemmove", "MRS", MRS, "1101010100 L=1 op0=1x op1:3 CRn:4 CRm:4 op2:3 Rt:5", "mrs X(Rt), SYSREG");
     }

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 final class GnuTools {
     static final String AS = "aarch64-linux-gnu-as";
     static final String OBJDUMP = "aarch64-linux-gnu-objdump";
-    static final String MARCH = "-march=armv8.5-a";
+    static final String MARCH = "-march=armv8.5-a+memtag+predres";
 
     private GnuTools() {}
 
