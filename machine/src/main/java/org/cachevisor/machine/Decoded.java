@@ -54,6 +54,11 @@ public final class Decoded {
      * instructions, exception-generating ones): the PE re-reads the L1I generation after it.
      */
     public boolean touchesMemory;
+    /**
+     * The instruction may change the translation context or take an exception on purpose (MSR, SYS,
+     * ERET, exception generation, WFx): the PE forgets its current fetch line after it.
+     */
+    public boolean changesContext;
     /** Raw Rt number (0..31) for syndromes. */
     public int rtRaw;
 

@@ -31,6 +31,7 @@ public final class Decoder {
             di.op = Op.UNDEFINED;
         }
         di.touchesMemory = touchesMemory(di.op);
+        di.changesContext = di.touchesMemory && !isLoadStore(di.op);
         return di;
     }
 
@@ -460,6 +461,18 @@ public final class Decoder {
                 return false;
             default:
                 return true;
+        }
+    }
+
+    /** Loads and stores (they may fault, which the run loop handles separately, but change no context). */
+    static boolean isLoadStore(int op) {
+        switch (op) {
+            case Op.LDST: case Op.LDR_X_UIMM: case Op.STR_X_UIMM: case Op.LDST_PAIR: case Op.LOAD_LITERAL:
+            case Op.LDST_EXCLUSIVE: case Op.LDST_ORDERED: case Op.LDR_W_UIMM: case Op.STR_W_UIMM:
+            case Op.LDRB_UIMM: case Op.STR_X_POST: case Op.LDR_X_POST:
+                return true;
+            default:
+                return false;
         }
     }
 

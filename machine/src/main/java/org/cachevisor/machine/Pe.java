@@ -457,42 +457,73 @@ public final class Pe {
         // The L1I generation can only change through a memory-system call: re-read it after the
         // instructions that make one (Decoded.touchesMemory), after a slow fetch and after exceptions.
         int gen = mem.l1iGeneration(index);
-        while (instructions < limit) {
-            if (attention != 0) {
-                int a = serviceAttention();
-                if (a == ATTENDED_STOP) return takeStop();
-                if (a == ATTENDED_EXCEPTION) {
-                    instructions++; // taking an interrupt or an illegal-state exception uses up one step
-                    gen = mem.l1iGeneration(index);
-                    continue;
-                }
+        // The current line of the fetch-line table, for a one-compare fast path; forgotten whenever
+        // the table may have been invalidated (instructions that change the translation context,
+        // Decoded.changesContext, and exceptions).
+        long curLineVa = -1;
+        int curBase = 0;
+        if (attention != 0) {
+            int a = serviceAttention();
+            if (a == ATTENDED_STOP) return takeStop();
+            if (a == ATTENDED_EXCEPTION) {
+                instructions++; // taking an interrupt or an illegal-state exception uses up one step
+                gen = mem.l1iGeneration(index);
             }
+        }
+        while (instructions < limit) {
             try {
                 long va = pc;
-                long lineVa = va & -(long) lineSize;
-                int e = (int) (lineVa >>> lineShift) & (FETCH_LINES - 1);
+                long offset = va - curLineVa;
                 Decoded di;
-                if (fastFetch && fetchLineVa[e] == lineVa && (va & 3) == 0 && fetchLineGen[e] == gen) {
-                    int slot = e * wordsPerLine + (int) ((va & wordMask) >>> 2);
+                if ((offset & ~wordMask) == 0 && fetchLineGen[curBase / wordsPerLine] == gen) {
+                    int slot = curBase + (int) (offset >>> 2);
                     di = fetchDecoded[slot];
                     if (di == null) {
                         di = lookupDecoded(fetchWords[slot]);
                         fetchDecoded[slot] = di;
                     }
                 } else {
-                    di = lookupDecoded(fetchSlow(va, fastFetch));
-                    gen = mem.l1iGeneration(index);
+                    long lineVa = va & -(long) lineSize;
+                    int e = (int) (lineVa >>> lineShift) & (FETCH_LINES - 1);
+                    if (fastFetch && fetchLineVa[e] == lineVa && (va & 3) == 0 && fetchLineGen[e] == gen) {
+                        curLineVa = lineVa;
+                        curBase = e * wordsPerLine;
+                        int slot = curBase + (int) ((va & wordMask) >>> 2);
+                        di = fetchDecoded[slot];
+                        if (di == null) {
+                            di = lookupDecoded(fetchWords[slot]);
+                            fetchDecoded[slot] = di;
+                        }
+                    } else {
+                        di = lookupDecoded(fetchSlow(va, fastFetch));
+                        gen = mem.l1iGeneration(index);
+                        curLineVa = -1;
+                    }
                 }
                 execute(di);
-                if (di.touchesMemory) gen = mem.l1iGeneration(index);
+                if (di.touchesMemory) {
+                    gen = mem.l1iGeneration(index);
+                    if (di.changesContext) curLineVa = -1;
+                }
             } catch (GuestFault f) {
                 // the exception was taken (state updated); continue with the next instruction
                 gen = mem.l1iGeneration(index);
+                curLineVa = -1;
             }
             instructions++;
-            if (attention != 0 && stopStatus != null) {
-                if (stopStatus == RunStatus.TRAP_EL2) instructions--; // the trapped instruction did not execute
-                return takeStop();
+            if (attention != 0) {
+                if (stopStatus != null) {
+                    if (stopStatus == RunStatus.TRAP_EL2) instructions--; // the trapped instruction did not execute
+                    return takeStop();
+                }
+                if (instructions >= limit) break;
+                int a = serviceAttention();
+                if (a == ATTENDED_STOP) return takeStop();
+                if (a == ATTENDED_EXCEPTION) {
+                    instructions++; // taking an interrupt or an illegal-state exception uses up one step
+                    gen = mem.l1iGeneration(index);
+                    curLineVa = -1;
+                }
             }
         }
         return RunStatus.BUDGET_EXHAUSTED;
