@@ -218,6 +218,10 @@ final class Table {
 
     private static void loadsAndStores(TableBuilder t) {
         // Exclusives and load-acquire/store-release (ARMv8.0 layout of "Load/store exclusive").
+        // Simplification: the Arm ARM draws the unused Rs/Rt2 of LDXR/LDAR/STLR (and Ra of
+        // SMULH/UMULH below) as should-be-one "(1)" bits, CONSTRAINED UNPREDICTABLE when not ones;
+        // the rows fix them, so such words decode as UNALLOCATED (UNDEFINED), one of the permitted
+        // behaviours; GNU as never produces them, so guests built with it are unaffected.
         String[][] ex = {{"00", "B", "W", "32"}, {"01", "H", "W", "32"}, {"10", "", "W", "32"}, {"11", "", "X", "64"}};
         for (String[] e : ex) {
             String size = e[0], sfx = e[1], r = e[2], w = e[3];
@@ -262,8 +266,9 @@ final class Table {
                         "opc=10 101 V=0 " + mode + " L=" + l + " imm7:7 Rt2:5 Rn:5 Rt:5", mn + " X(Rt), X(Rt2), " + mem + "(3)");
             }
             if (!nt) {
-                // Rt == Rt2, and writeback into Rt/Rt2, are CONSTRAINED UNPREDICTABLE for LDPSW
-                // (Arm ARM "LDPSW"); we take the UNDEFINED choice, as objdump does.
+                // Simplification: Rt == Rt2, and writeback into Rt/Rt2, are CONSTRAINED
+                // UNPREDICTABLE for LDPSW (Arm ARM "LDPSW"); we take the UNDEFINED choice, as
+                // objdump does (GNU as warns about them; no correct guest uses them).
                 t.row("LDPSW_64_" + suffix, "LDPSW" + pairHeadingSuffix[m], pairClass[m],
                         "opc=01 101 V=0 " + mode + " L=1 imm7:7 Rt2:5 Rn:5 Rt:5", "ldpsw X(Rt), X(Rt2), " + mem + "(2)")
                         .guard(m == 2 ? "Rt == Rt2" : "Rt == Rt2 || ((Rn == Rt || Rn == Rt2) && Rn != 31)");
