@@ -460,8 +460,9 @@ public final class Pe {
         // The current line of the fetch-line table, for a one-compare fast path; forgotten whenever
         // the table may have been invalidated (instructions that change the translation context,
         // Decoded.changesContext, and exceptions).
-        long curLineVa = -1;
+        long curLineVa = 0;
         int curBase = 0;
+        boolean curValid = false;
         if (attention != 0) {
             int a = serviceAttention();
             if (a == ATTENDED_STOP) return takeStop();
@@ -475,7 +476,7 @@ public final class Pe {
                 long va = pc;
                 long offset = va - curLineVa;
                 Decoded di;
-                if ((offset & ~wordMask) == 0 && fetchLineGen[curBase / wordsPerLine] == gen) {
+                if (curValid && (offset & ~wordMask) == 0 && fetchLineGen[curBase / wordsPerLine] == gen) {
                     int slot = curBase + (int) (offset >>> 2);
                     di = fetchDecoded[slot];
                     if (di == null) {
@@ -488,6 +489,7 @@ public final class Pe {
                     if (fastFetch && fetchLineVa[e] == lineVa && (va & 3) == 0 && fetchLineGen[e] == gen) {
                         curLineVa = lineVa;
                         curBase = e * wordsPerLine;
+                        curValid = true;
                         int slot = curBase + (int) ((va & wordMask) >>> 2);
                         di = fetchDecoded[slot];
                         if (di == null) {
@@ -497,18 +499,18 @@ public final class Pe {
                     } else {
                         di = lookupDecoded(fetchSlow(va, fastFetch));
                         gen = mem.l1iGeneration(index);
-                        curLineVa = -1;
+                        curValid = false;
                     }
                 }
                 execute(di);
                 if (di.touchesMemory) {
                     gen = mem.l1iGeneration(index);
-                    if (di.changesContext) curLineVa = -1;
+                    if (di.changesContext) curValid = false;
                 }
             } catch (GuestFault f) {
                 // the exception was taken (state updated); continue with the next instruction
                 gen = mem.l1iGeneration(index);
-                curLineVa = -1;
+                curValid = false;
             }
             instructions++;
             if (attention != 0) {
@@ -522,7 +524,7 @@ public final class Pe {
                 if (a == ATTENDED_EXCEPTION) {
                     instructions++; // taking an interrupt or an illegal-state exception uses up one step
                     gen = mem.l1iGeneration(index);
-                    curLineVa = -1;
+                    curValid = false;
                 }
             }
         }
