@@ -72,13 +72,15 @@ public final class FaultRecord {
      * from a lower EL), IL = 1, ISS S1PTW[7], and for data aborts CM[8], WnR[6] and the instruction
      * syndrome {@code instructionSyndrome} (ISV[24] SAS[23:22] SSE[21] SRT[20:16] SF[15] AR[14], from
      * {@link #instructionSyndrome}); it is dropped (ISV = 0) for faults on a stage-1 walk and for
-     * cache maintenance. WnR is 0 for a fault on a stage-1 walk (the walk reads).
+     * cache maintenance. WnR is 1 for cache maintenance and AT (Arm ARM: "for faults on cache
+     * maintenance and address translation instructions, this bit always returns 1"), otherwise 0 for
+     * a fault on a stage-1 walk (the walk reads).
      */
     public long esrEl2(long instructionSyndrome) {
         long iss = fsc() | (s1ptw ? 1L << 7 : 0);
         if (fetch) return ((long) EC_IABT_LOWER << 26) | IL | iss;
         if (!s1ptw && !cm) iss |= instructionSyndrome & ISV_FIELDS;
-        iss |= (cm ? 1L << 8 : 0) | ((write || cm) && !s1ptw ? 1L << 6 : 0);
+        iss |= (cm ? 1L << 8 : 0) | (cm || (write && !s1ptw) ? 1L << 6 : 0);
         return ((long) EC_DABT_LOWER << 26) | IL | iss;
     }
 
