@@ -131,6 +131,17 @@ public final class VirtBoard {
         return create(ramSize, vcpus, GicVersion.V2);
     }
 
+    /**
+     * The MPIDR_EL1 affinity fields (Aff1 in bits 15:8, Aff0 in bits 7:0) of vCPU {@code index}, as QEMU's
+     * virt assigns them: clusters of 8 CPUs for GICv2 (its 8-bit target lists), 16 for GICv3 (its 16-bit
+     * target lists). This is also the "reg" of the CPU's FDT node.
+     */
+    public long mpidrAffinity(int index) {
+        if (index < 0 || index >= vcpus) throw new IllegalArgumentException("virt: vCPU index " + index + " outside 0.." + (vcpus - 1));
+        int cluster = gicVersion == GicVersion.V2 ? 8 : 16;
+        return (long) (index / cluster) << 8 | index % cluster;
+    }
+
     public long ramSize() { return ramSize; }
 
     public long ramBase() { return RAM_BASE; }
