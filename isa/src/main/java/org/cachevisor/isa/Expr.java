@@ -18,15 +18,16 @@ public final class Expr {
     /** Evaluates over an instruction word. */
     interface Node { int eval(int word); }
 
-    interface Fn { int apply(int[] args); }
+    /** A helper of up to 5 arguments (missing ones are 0); no allocation per call. */
+    interface Fn { int apply(int a, int b, int c, int d, int e); }
 
     static final Map<String, Fn> FUNCTIONS = Map.of(
-            "moveWidePreferred", a -> Bits.moveWidePreferred(a[0], a[1], a[2], a[3]) ? 1 : 0,
-            "bfxPreferred", a -> Bits.bfxPreferred(a[0], a[1], a[2], a[3]) ? 1 : 0,
-            "validBitMasks", a -> Bits.validBitMasks(a[0], a[1], a[2], a[3]) ? 1 : 0,
-            "bitmaskIsWideConstant", a -> Bits.bitmaskIsWideConstant(a[0], a[1], a[2], a[3]) ? 1 : 0,
-            "sysOp", a -> SysOps.kind(a[0], a[1], a[2], a[3], a[4]),
-            "isZero", a -> a[0] == 0 ? 1 : 0);
+            "moveWidePreferred", (a, b, c, d, e) -> Bits.moveWidePreferred(a, b, c, d) ? 1 : 0,
+            "bfxPreferred", (a, b, c, d, e) -> Bits.bfxPreferred(a, b, c, d) ? 1 : 0,
+            "validBitMasks", (a, b, c, d, e) -> Bits.validBitMasks(a, b, c, d) ? 1 : 0,
+            "bitmaskIsWideConstant", (a, b, c, d, e) -> Bits.bitmaskIsWideConstant(a, b, c, d) ? 1 : 0,
+            "sysOp", (a, b, c, d, e) -> SysOps.kind(a, b, c, d, e),
+            "isZero", (a, b, c, d, e) -> a == 0 ? 1 : 0);
 
     private final String text;
     private final Node root;
@@ -159,12 +160,10 @@ public final class Expr {
                     do { args.add(or()); } while (eat(","));
                     if (!eat(")")) throw error("expected ')'");
                 }
-                Node[] a = args.toArray(new Node[0]);
-                return w -> {
-                    int[] v = new int[a.length];
-                    for (int i = 0; i < a.length; i++) v[i] = a[i].eval(w);
-                    return fn.apply(v);
-                };
+                if (args.size() > 5) throw error("too many arguments to " + name);
+                while (args.size() < 5) args.add(w -> 0);
+                Node a0 = args.get(0), a1 = args.get(1), a2 = args.get(2), a3 = args.get(3), a4 = args.get(4);
+                return w -> fn.apply(a0.eval(w), a1.eval(w), a2.eval(w), a3.eval(w), a4.eval(w));
             }
             Field f = fields.get(name);
             if (f == null) throw error("unknown field " + name);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.cachevisor.isa.A64;
 import org.cachevisor.isa.Bits;
 import org.cachevisor.isa.Encoding;
 import org.cachevisor.isa.Field;
@@ -56,11 +57,18 @@ public final class Operands {
     /** A parsed template. */
     record Template(String mnemonic, List<Operand> operands) {}
 
-    private static final Map<String, Template> CACHE = new HashMap<>();
+    /** Every row's parsed template, built once (a bad template fails class initialisation). */
+    private static final Map<String, Template> TEMPLATES = new HashMap<>();
 
-    /** The parsed template of a row (cached). */
-    static synchronized Template of(Encoding e) {
-        return CACHE.computeIfAbsent(e.template(), Operands::parseTemplate);
+    static {
+        for (Encoding e : A64.encodings()) TEMPLATES.computeIfAbsent(e.template(), Operands::parseTemplate);
+        for (Encoding e : A64.aliases()) TEMPLATES.computeIfAbsent(e.template(), Operands::parseTemplate);
+    }
+
+    /** The parsed template of a row. */
+    static Template of(Encoding e) {
+        Template t = TEMPLATES.get(e.template());
+        return t != null ? t : parseTemplate(e.template());
     }
 
     static Template parseTemplate(String t) {
