@@ -204,4 +204,55 @@ class PeExceptionTest {
         g.pe.step();
         assertThat(g.pe.exclusiveMonitorArmed()).isFalse();
     }
+
+    @Test
+    void fiq_atEl1h_whenUnmasked_entersFiqVector() {
+        TestGuest g = at(0x1000, Words.msrDaifClr(1), Words.NOP);
+        g.pe.setFiqLine(true);
+        g.pe.step();
+        g.pe.step();
+        assertThat(g.pe.pc()).isEqualTo(VBAR + 0x300);
+        assertThat(g.pe.readSysReg(SysRegs.ELR_EL1)).isEqualTo(0x1004L);
+        assertThat(g.pe.readSysReg(SysRegs.SPSR_EL1)).isEqualTo(0x385L); // D, A, I masked; EL1h
+    }
+
+    @Test
+    void serror_fromEl0_entersSErrorVectorWithSyndrome() {
+        TestGuest g = at(0x1000, Words.NOP);
+        g.pe.setPstate(0);
+        g.pe.raiseSError();
+        g.pe.step();
+        assertThat(g.pe.pc()).isEqualTo(VBAR + 0x580);
+        assertThat(g.pe.readSysReg(SysRegs.ESR_EL1)).isEqualTo(0xBE00_0000L); // EC 0x2F, IL
+        assertThat(g.pe.readSysReg(SysRegs.ELR_EL1)).isEqualTo(0x1000L);
+    }
+
+    @Test
+    void exclusivePair_loadThenStore_isSingleCopyAtomic16Bytes() {
+        // ldxp x0, x1, [x2] ; stxp w3, x4, x5, [x2] ; ldaxp w6, w7, [x2]
+        TestGuest g = at(0x1000, 0xC87F0440, 0xC8231444, 0x887F9C46);
+        g.pe.setRegime(Pe.REGIME_FLAT_WB);
+        g.mem.ramPoke(0x2000, 8, 0x1111L);
+        g.mem.ramPoke(0x2008, 8, 0x2222L);
+        g.pe.setX(2, 0x2000);
+        g.pe.setX(4, 0xAAAA_0000_BBBBL);
+        g.pe.setX(5, 0xCCCCL);
+        g.pe.setX(3, 9);
+        g.pe.run(3);
+        assertThat(g.pe.x(0)).isEqualTo(0x1111L);
+        assertThat(g.pe.x(1)).isEqualTo(0x2222L);
+        assertThat(g.pe.x(3)).as("STXP status").isZero();
+        assertThat(g.pe.x(6)).isEqualTo(0x0000_BBBBL);
+        assertThat(g.pe.x(7)).isEqualTo(0xAAAAL);
+    }
+
+    @Test
+    void exclusiveLoad_misaligned_isAlignmentFaultEvenForNormalMemory() {
+        TestGuest g = at(0x1000, 0xC87F0440); // ldxp x0, x1, [x2]
+        g.pe.setRegime(Pe.REGIME_FLAT_WB);
+        g.pe.setX(2, 0x2008); // 8-aligned but not 16-aligned
+        g.pe.step();
+        assertThat(g.pe.readSysReg(SysRegs.ESR_EL1)).isEqualTo(0x9600_0021L);
+        assertThat(g.pe.readSysReg(SysRegs.FAR_EL1)).isEqualTo(0x2008L);
+    }
 }
