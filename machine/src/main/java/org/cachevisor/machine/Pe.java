@@ -139,7 +139,11 @@ public final class Pe {
     // ---- decoded-instruction cache (keyed by the fetched word)
     private final Decoded[] dcache = new Decoded[1 << DCACHE_BITS];
 
-    // ---- exclusive monitor (local); the global monitor is approximated, see clearOthersMonitors
+    // ---- exclusive monitor. Simplification: hardware has a local monitor per PE and a global monitor
+    // tracking physical addresses for shareable memory, with an IMPLEMENTATION DEFINED granule; we
+    // keep one monitor per PE (PA, granule = one cache line = CTR_EL0.ERG) that another PE's store,
+    // STXR or DC ZVA to the granule clears when the PEs share a Platform. Guests using LDXR/STXR
+    // loops see the architected success/failure behaviour; memory values are unaffected.
     private boolean exclusiveValid;
     private long exclusivePa;
     private final long exclusiveGranuleMask;
@@ -1032,9 +1036,10 @@ public final class Pe {
                 throw undefined(); // halting debug is not enabled: HLT is UNDEFINED
             case Op.NOP:
             case Op.BARRIER:
-                // Barriers are no-ops: the model executes every access in program order, completely,
-                // before the next instruction, and the I-side fetch goes through the memory system, so
-                // DSB/DMB/ISB/SB have nothing left to order or synchronise.
+                // Simplification: hardware may reorder, buffer and speculate accesses, which DMB/DSB
+                // order and ISB resynchronises; the model performs every access completely, in program
+                // order, before the next instruction (and fetches through the memory system each
+                // time), so barriers are no-ops; the oracle sees the architecturally ordered stream.
                 break;
             case Op.CLREX:
                 clearExclusive();
@@ -1312,6 +1317,8 @@ public final class Pe {
             trapToEl2(Syndrome.wfx(wfe));
             return true;
         }
+        // Simplification: hardware WFE also wakes on events from the generic timer event stream and
+        // on a cleared global monitor; we wake only on SEV/SEVL and interrupts. WFE is a hint.
         if (wfe && eventRegister) {
             eventRegister = false;
             return false;
@@ -1415,8 +1422,13 @@ public final class Pe {
         writeSys(di.sysReg.id(), r[di.t]);
     }
 
+    /**
+     * CNTVCT_EL0/CNTPCT_EL0. Simplification: hardware counts at CNTFRQ_EL0 in real time; we derive
+     * the count from virtual time (one instruction = 1 ns, 62.5 MHz = one tick per 16 ns), so runs are
+     * deterministic; guests only see a monotonic counter at the advertised frequency. CNTVOFF is 0.
+     */
     private long counter() {
-        return virtualNanos() >>> 4; // 62.5 MHz = one tick per 16 ns of virtual time
+        return virtualNanos() >>> 4;
     }
 
     private long readSys(int id) {
@@ -1458,8 +1470,13 @@ public final class Pe {
         }
     }
 
+    /**
+     * CNTx_CTL_EL0 reads. Simplification: hardware sets ISTATUS when the counter passes CVAL and raises
+     * the timer PPI; until there is an interrupt controller we report ENABLE/IMASK only and raise no
+     * interrupt; memory coherence is unaffected.
+     */
     private static long timerCtl(long ctl, long cval) {
-        return ctl & 0b11; // ISTATUS is left 0: the timer interrupt arrives with the interrupt controller
+        return ctl & 0b11;
     }
 
     private boolean dcZvaProhibited() {
