@@ -480,7 +480,9 @@ public final class Pe {
                 long va = pc;
                 long offset = va - curLineVa;
                 Decoded di;
-                if (curValid && (offset & ~wordMask) == 0 && fetchLineGen[curBase / wordsPerLine] == gen) {
+                // curValid implies: the current line's entry was filled at generation `gen` and gen has
+                // not changed since (every refresh of gen that sees a change clears curValid).
+                if (curValid && (offset & ~wordMask) == 0) {
                     int slot = curBase + (int) (offset >>> 2);
                     di = fetchDecoded[slot];
                     if (di == null) {
@@ -508,8 +510,11 @@ public final class Pe {
                 }
                 execute(di);
                 if (di.touchesMemory) {
-                    gen = mem.l1iGeneration(index);
-                    if (di.changesContext) curValid = false;
+                    int g = mem.l1iGeneration(index);
+                    if (g != gen || di.changesContext) {
+                        gen = g;
+                        curValid = false;
+                    }
                 }
             } catch (GuestFault f) {
                 // the exception was taken (state updated); continue with the next instruction
