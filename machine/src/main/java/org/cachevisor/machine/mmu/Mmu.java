@@ -226,6 +226,13 @@ public final class Mmu {
                 tlbMisses++;
                 walkCount++;
                 if (!walkStage1(va, upper, tsz)) return FAULT;
+                // AArch64.FirstStageTranslate checks stage-1 permissions before stage 2 translates the
+                // output, so a stage-1 Permission fault wins over any stage-2 fault of the output IPA.
+                int s1Need = s1Required(access, el);
+                if ((s1Perm & s1Need) != s1Need) {
+                    fault.set(FaultRecord.PERMISSION, s1Level, false, false, va, 0);
+                    return FAULT;
+                }
                 long ipa = s1Out | (va & ((1L << s1Shift) - 1));
                 int shift = s1Shift;
                 long pa = ipa;

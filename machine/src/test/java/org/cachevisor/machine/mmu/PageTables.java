@@ -36,6 +36,9 @@ final class PageTables {
         mem.map().addRam("ram", 0, RAM_SIZE);
     }
 
+    /** The end of the allocated part of the table pool (tables are in [TABLE_POOL, this)). */
+    long allocatedEnd() { return next; }
+
     /** A fresh zeroed (all-invalid) 4 KiB table. */
     long newTable() {
         long pa = next;
