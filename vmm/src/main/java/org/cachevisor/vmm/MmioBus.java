@@ -58,7 +58,7 @@ public final class MmioBus {
     public void add(MmioDevice device) {
         long base = device.base(), size = device.size();
         if (size <= 0) throw new IllegalArgumentException("MMIO device " + device.name() + ": window size " + size + " is not positive");
-        if (base + size - 1 < base) {
+        if (Long.compareUnsigned(base + size - 1, base) < 0) {
             throw new IllegalArgumentException(String.format("MMIO device %s: window 0x%x+0x%x wraps around the address space", device.name(), base, size));
         }
         for (MmioDevice d : devices) {

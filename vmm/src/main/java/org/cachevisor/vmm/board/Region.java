@@ -27,7 +27,7 @@ public record Region(String name, Kind kind, long base, long size, int spi, int 
     public Region {
         if (name == null || name.isEmpty()) throw new IllegalArgumentException("region: empty name");
         if (size <= 0) throw new IllegalArgumentException("region " + name + ": size " + size + " is not positive");
-        if (base + size - 1 < base) throw new IllegalArgumentException(String.format("region %s: 0x%x+0x%x wraps around", name, base, size));
+        if (Long.compareUnsigned(base + size - 1, base) < 0) throw new IllegalArgumentException(String.format("region %s: 0x%x+0x%x wraps around", name, base, size));
         if (spi < -1 || spiCount < 0 || (spi == -1) != (spiCount == 0)) {
             throw new IllegalArgumentException("region " + name + ": bad interrupt description spi=" + spi + " count=" + spiCount);
         }

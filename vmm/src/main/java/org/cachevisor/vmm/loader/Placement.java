@@ -9,7 +9,7 @@ package org.cachevisor.vmm.loader;
 public record Placement(String what, long ipa, byte[] bytes) {
     public Placement {
         if (bytes == null || bytes.length == 0) throw new IllegalArgumentException("placement " + what + ": no bytes");
-        if (ipa + bytes.length - 1 < ipa) throw new IllegalArgumentException(String.format("placement %s: 0x%x+0x%x wraps around", what, ipa, bytes.length));
+        if (Long.compareUnsigned(ipa + bytes.length - 1, ipa) < 0) throw new IllegalArgumentException(String.format("placement %s: 0x%x+0x%x wraps around", what, ipa, bytes.length));
     }
 
     public long end() { return ipa + bytes.length; }
