@@ -274,1004 +274,1004 @@
 	stxrb	w20, w5, [x10]
 // STLXRB_SR32_ldstexcl
 	stlxrb	w16, w20, [x12]
-	stlxrb	wzr, wzr, [x21]
-	stlxrb	w21, w16, [x15]
+	stlxrb	wzr, w25, [sp]
+	stlxrb	wzr, w5, [sp]
 // LDXRB_LR32_ldstexcl
 	ldxrb	wzr, [x10]
-	ldxrb	wzr, [x22]
-	ldxrb	w27, [x19]
+	ldxrb	w9, [x27]
+	ldxrb	w1, [x29]
 // LDAXRB_LR32_ldstexcl
-	ldaxrb	w0, [x25]
-	ldaxrb	w20, [x20]
-	ldaxrb	w20, [sp]
+	ldaxrb	w16, [x22]
+	ldaxrb	w12, [x6]
+	ldaxrb	w2, [x26]
 // STLRB_SL32_ldstexcl
-	stlrb	w6, [x3]
-	stlrb	w0, [x22]
-	stlrb	w30, [x0]
+	stlrb	w27, [x3]
+	stlrb	w10, [sp]
+	stlrb	w22, [x9]
 // LDARB_LR32_ldstexcl
-	ldarb	w9, [x13]
-	ldarb	w10, [x4]
-	ldarb	w14, [x22]
+	ldarb	w0, [x5]
+	ldarb	w18, [x4]
+	ldarb	w14, [sp]
 // LDAPRB_32L_memop
-	ldaprb	w6, [x2]
-	ldaprb	w13, [x3]
-	ldaprb	w27, [x21]
+	ldaprb	w8, [sp]
+	ldaprb	w16, [x29]
+	ldaprb	w24, [x24]
 // STXRH_SR32_ldstexcl
-	stxrh	w18, w12, [x16]
-	stxrh	wzr, w4, [sp]
-	stxrh	w25, w16, [x29]
+	stxrh	w14, w19, [x9]
+	stxrh	w1, w29, [x8]
+	stxrh	w23, w0, [x16]
 // STLXRH_SR32_ldstexcl
-	stlxrh	w13, w24, [x24]
-	stlxrh	w14, w19, [x9]
-	stlxrh	w1, w29, [x8]
+	stlxrh	w4, w0, [x12]
+	stlxrh	w30, w29, [x9]
+	stlxrh	w21, w21, [x20]
 // LDXRH_LR32_ldstexcl
-	ldxrh	w0, [x16]
-	ldxrh	w0, [x12]
-	ldxrh	w29, [x9]
+	ldxrh	w10, [x17]
+	ldxrh	w8, [x6]
+	ldxrh	wzr, [x3]
 // LDAXRH_LR32_ldstexcl
-	ldaxrh	w21, [x20]
-	ldaxrh	w10, [x17]
-	ldaxrh	w8, [x6]
+	ldaxrh	w11, [x15]
+	ldaxrh	w13, [x29]
+	ldaxrh	wzr, [x3]
 // STLRH_SL32_ldstexcl
-	stlrh	wzr, [x3]
-	stlrh	w6, [x3]
-	stlrh	w14, [x13]
+	stlrh	wzr, [x0]
+	stlrh	w22, [x13]
+	stlrh	w3, [x1]
 // LDARH_LR32_ldstexcl
-	ldarh	wzr, [x6]
-	ldarh	w19, [x0]
-	ldarh	w5, [x27]
+	ldarh	w0, [x23]
+	ldarh	w7, [x11]
+	ldarh	w20, [x25]
 // LDAPRH_32L_memop
-	ldaprh	wzr, [x2]
-	ldaprh	w11, [x8]
-	ldaprh	w28, [x27]
+	ldaprh	w27, [x26]
+	ldaprh	w10, [x3]
+	ldaprh	w13, [x25]
 // STXR_SR32_ldstexcl
-	stxr	w21, w17, [x14]
-	stxr	w17, w3, [x1]
-	stxr	w12, w0, [x23]
+	stxr	wzr, w9, [x24]
+	stxr	w26, w27, [x9]
+	stxr	w15, w0, [x28]
 // STLXR_SR32_ldstexcl
-	stlxr	w23, w7, [x11]
-	stlxr	w8, w20, [x25]
-	stlxr	w9, wzr, [x26]
+	stlxr	w30, w17, [x8]
+	stlxr	w28, wzr, [sp]
+	stlxr	w28, w11, [x19]
 // LDXR_LR32_ldstexcl
-	ldxr	w2, [x22]
-	ldxr	w10, [x28]
-	ldxr	w16, [x1]
+	ldxr	w28, [sp]
+	ldxr	w15, [x23]
+	ldxr	wzr, [x29]
 // LDAXR_LR32_ldstexcl
-	ldaxr	w21, [x2]
-	ldaxr	w27, [x9]
-	ldaxr	w0, [x28]
+	ldaxr	wzr, [x17]
+	ldaxr	w29, [x17]
+	ldaxr	w11, [x21]
 // STLR_SL32_ldstexcl
-	stlr	w17, [x8]
-	stlr	w18, [x11]
+	stlr	w26, [x29]
+	stlr	w19, [x24]
 	stlr	wzr, [sp]
 // LDAR_LR32_ldstexcl
-	ldar	w28, [x25]
-	ldar	w28, [x16]
-	ldar	w14, [x6]
+	ldar	w16, [x4]
+	ldar	w25, [x6]
+	ldar	w14, [x15]
 // LDAPR_32L_memop
-	ldapr	w12, [x0]
-	ldapr	w24, [x8]
-	ldapr	wzr, [sp]
+	ldapr	w14, [x16]
+	ldapr	w9, [x18]
+	ldapr	w18, [x16]
 // STXR_SR64_ldstexcl
-	stxr	w4, x17, [x23]
-	stxr	w7, x26, [x4]
-	stxr	w2, x14, [x15]
+	stxr	w9, xzr, [sp]
+	stxr	wzr, x7, [sp]
+	stxr	w21, x4, [x4]
 // STLXR_SR64_ldstexcl
-	stlxr	w7, x6, [x29]
-	stlxr	w7, x26, [x10]
-	stlxr	w2, xzr, [sp]
+	stlxr	wzr, x11, [x25]
+	stlxr	w7, x23, [x24]
+	stlxr	w12, x29, [sp]
 // LDXR_LR64_ldstexcl
-	ldxr	x16, [x4]
-	ldxr	x25, [x6]
-	ldxr	x14, [x15]
+	ldxr	x17, [x14]
+	ldxr	xzr, [x15]
+	ldxr	x7, [x2]
 // LDAXR_LR64_ldstexcl
-	ldaxr	x14, [x16]
-	ldaxr	x9, [x18]
-	ldaxr	x18, [x16]
+	ldaxr	xzr, [x1]
+	ldaxr	x25, [x3]
+	ldaxr	x11, [x18]
 // STLR_SL64_ldstexcl
-	stlr	xzr, [x16]
-	stlr	xzr, [sp]
-	stlr	x0, [sp]
+	stlr	x7, [x27]
+	stlr	x10, [x14]
+	stlr	x12, [x2]
 // LDAR_LR64_ldstexcl
-	ldar	xzr, [sp]
-	ldar	x0, [x15]
-	ldar	x9, [x22]
+	ldar	x6, [x12]
+	ldar	x22, [x22]
+	ldar	x9, [x24]
 // LDAPR_64L_memop
-	ldapr	x23, [x24]
-	ldapr	x29, [sp]
-	ldapr	x17, [x14]
+	ldapr	x1, [x16]
+	ldapr	x16, [x10]
+	ldapr	x10, [x13]
 // STXP_SP32_ldstexcl
-	stxp	wzr, wzr, w16, [x15]
-	stxp	w18, w7, wzr, [x2]
-	stxp	wzr, wzr, wzr, [x1]
+	stxp	w15, w10, w17, [x20]
+	stxp	w29, w15, w28, [x1]
+	stxp	w16, w14, w10, [x2]
 // STLXP_SP32_ldstexcl
-	stlxp	w19, w25, w23, [x3]
-	stlxp	w8, w11, w4, [x18]
-	stlxp	w22, w7, w24, [x27]
+	stlxp	w24, w23, w5, [x28]
+	stlxp	w3, w12, w12, [x8]
+	stlxp	w3, w11, w4, [x24]
 // LDXP_LP32_ldstexcl
-	ldxp	w10, w27, [x14]
-	ldxp	w12, w22, [x2]
-	ldxp	w6, w10, [x12]
+	ldxp	w25, w14, [x13]
+	ldxp	w20, w27, [x23]
+	ldxp	w20, w5, [x11]
 // LDAXP_LP32_ldstexcl
-	ldaxp	w1, w30, [x21]
-	ldaxp	w5, w2, [x1]
-	ldaxp	w3, w7, [sp]
+	ldaxp	wzr, w30, [x12]
+	ldaxp	w28, w10, [x18]
+	ldaxp	w2, w9, [x22]
 // STXP_SP64_ldstexcl
-	stxp	w15, x30, x6, [x12]
-	stxp	w14, x21, x6, [x14]
-	stxp	w22, x17, x13, [x3]
+	stxp	w17, x10, x9, [x12]
+	stxp	wzr, x30, x1, [x2]
+	stxp	w16, x24, x12, [x6]
 // STLXP_SP64_ldstexcl
-	stlxp	w17, x16, x27, [x19]
-	stlxp	wzr, xzr, x21, [sp]
-	stlxp	w21, x23, x22, [x2]
+	stlxp	w20, x28, x22, [x22]
+	stlxp	w26, x23, x7, [x6]
+	stlxp	w9, x17, x28, [x21]
 // LDXP_LP64_ldstexcl
-	ldxp	x10, x21, [x11]
-	ldxp	x15, x7, [x10]
-	ldxp	x5, x26, [x18]
+	ldxp	x9, x24, [x16]
+	ldxp	xzr, x18, [sp]
+	ldxp	x27, x29, [x19]
 // LDAXP_LP64_ldstexcl
-	ldaxp	x13, x17, [x20]
-	ldaxp	x8, x22, [x22]
-	ldaxp	x13, x22, [x8]
+	ldaxp	x6, x25, [x19]
+	ldaxp	x27, x15, [x20]
+	ldaxp	x29, x6, [x26]
 // LDR_32_loadlit
-	ldr	wzr, .+623832
-	ldr	w27, .+977948
-	ldr	w10, .+664752
+	ldr	w18, .-118772
+	ldr	w29, .+231264
+	ldr	w5, .+710612
 // LDR_64_loadlit
-	ldr	xzr, .+163976
-	ldr	x1, .+628112
-	ldr	x24, .+398872
+	ldr	x15, .+836476
+	ldr	x19, .-712436
+	ldr	x5, .-37448
 // LDRSW_64_loadlit
-	ldrsw	x28, .-357544
-	ldrsw	x23, .+742296
-	ldrsw	x17, .-967084
+	ldrsw	x23, .+158872
+	ldrsw	x24, .+900320
+	ldrsw	xzr, .+908672
 // PRFM_P_loadlit
-	prfm	#0x0f, .+218908
-	prfm	#0x1c, .-1017804
-	prfm	plil3keep, .-127036
+	prfm	pstl1strm, .+519392
+	prfm	pldl1keep, .+0
+	prfm	pldl1strm, .+487772
 // STNP_32_ldstnapair_offs
-	stnp	w27, w29, [x19, #-64]
-	stnp	w6, w25, [x19, #68]
-	stnp	w27, w15, [x20, #12]
+	stnp	w28, w23, [x11, #-256]
+	stnp	w18, w14, [x26]
+	stnp	w9, w18, [x2, #-136]
 // STNP_64_ldstnapair_offs
-	stnp	xzr, x21, [x25, #312]
-	stnp	x8, x19, [x9, #112]
-	stnp	x22, x30, [sp, #-264]
+	stnp	x9, xzr, [x7, #-240]
+	stnp	x23, x17, [x9, #200]
+	stnp	x9, x9, [x6, #24]
 // LDNP_32_ldstnapair_offs
-	ldnp	w3, w9, [x5, #88]
-	ldnp	w29, w5, [x7, #-132]
-	ldnp	w9, w27, [x4, #164]
+	ldnp	w18, w14, [x18, #12]
+	ldnp	w30, w17, [x7, #-80]
+	ldnp	w11, w0, [x24, #16]
 // LDNP_64_ldstnapair_offs
-	ldnp	x25, x21, [x21, #-128]
-	ldnp	x26, x23, [x24]
-	ldnp	x1, x30, [x0, #8]
+	ldnp	x11, x25, [x4, #-488]
+	ldnp	xzr, x2, [x20, #-448]
+	ldnp	x23, x21, [x1, #-24]
 // STP_32_ldstpair_post
-	stp	w17, w25, [x24], #-8
-	stp	w0, w28, [x3], #0
-	stp	w1, w2, [x23], #-36
+	stp	w13, wzr, [sp], #248
+	stp	w5, w29, [x5], #0
+	stp	w20, w17, [x23], #-172
 // STP_64_ldstpair_post
-	stp	x28, x23, [x11], #-512
-	stp	x18, x14, [x26], #0
-	stp	x9, x18, [x2], #-272
+	stp	x15, x3, [x4], #256
+	stp	xzr, x13, [x26], #-296
+	stp	x30, x15, [x26], #8
 // LDP_32_ldstpair_post
-	ldp	w9, wzr, [x7], #-120
-	ldp	w23, w17, [x9], #100
-	ldp	w9, w9, [x6], #12
+	ldp	w19, w14, [x6], #-144
+	ldp	w13, w22, [x5], #140
+	ldp	w18, wzr, [x22], #-252
 // LDP_64_ldstpair_post
-	ldp	x18, x14, [x18], #24
-	ldp	x30, x17, [x7], #-160
-	ldp	x11, x0, [x24], #32
+	ldp	x14, x23, [x26], #-344
+	ldp	x2, x7, [x15], #-48
+	ldp	x20, x7, [x4], #-248
 // LDPSW_64_ldstpair_post
-	ldpsw	x11, x25, [x4], #-244
-	ldpsw	xzr, x2, [x20], #-224
-	ldpsw	x23, x21, [x1], #-12
+	ldpsw	x22, xzr, [x25], #-168
+	ldpsw	x5, x8, [x6], #12
+	ldpsw	x16, x6, [x7], #8
 // STP_32_ldstpair_off
-	stp	w13, wzr, [sp, #248]
-	stp	w5, w29, [x5]
-	stp	w20, w17, [x23, #-172]
+	stp	w19, w23, [x9, #8]
+	stp	w0, wzr, [x12, #-96]
+	stp	w12, w9, [x26, #168]
 // STP_64_ldstpair_off
-	stp	x15, x3, [x4, #256]
-	stp	xzr, x13, [x26, #-296]
-	stp	x30, x15, [x26, #8]
+	stp	x28, x1, [sp, #88]
+	stp	x9, x3, [x20, #-272]
+	stp	x4, x18, [x19, #304]
 // LDP_32_ldstpair_off
-	ldp	w19, w14, [x6, #-144]
-	ldp	w13, w22, [x5, #140]
-	ldp	w18, wzr, [x22, #-252]
+	ldp	wzr, w24, [sp, #-172]
+	ldp	w19, w11, [x9, #204]
+	ldp	wzr, w16, [x27, #144]
 // LDP_64_ldstpair_off
-	ldp	x14, x23, [x26, #-344]
-	ldp	x2, x7, [x15, #-48]
-	ldp	x20, x7, [x4, #-248]
+	ldp	x16, x15, [x17, #144]
+	ldp	x0, x8, [x14, #328]
+	ldp	x29, x3, [x29, #-168]
 // LDPSW_64_ldstpair_off
-	ldpsw	x22, xzr, [x25, #-168]
-	ldpsw	x5, x8, [x6, #12]
-	ldpsw	x16, x6, [x7, #8]
+	ldpsw	x5, x26, [x21, #-28]
+	ldpsw	x29, x3, [x22, #148]
+	ldpsw	x28, x10, [x24, #-212]
 // STP_32_ldstpair_pre
-	stp	w19, w23, [x9, #8]!
-	stp	w0, wzr, [x12, #-96]!
-	stp	w12, w9, [x26, #168]!
+	stp	w15, w19, [x28, #212]!
+	stp	wzr, wzr, [x26, #-68]!
+	stp	w15, wzr, [x16, #12]!
 // STP_64_ldstpair_pre
-	stp	x28, x1, [sp, #88]!
-	stp	x9, x3, [x20, #-272]!
-	stp	x4, x18, [x19, #304]!
+	stp	x26, x29, [x6, #-232]!
+	stp	x6, x28, [x28, #24]!
+	stp	x15, x8, [x20, #-488]!
 // LDP_32_ldstpair_pre
-	ldp	wzr, w24, [sp, #-172]!
-	ldp	w19, w11, [x9, #204]!
-	ldp	wzr, w16, [x27, #144]!
+	ldp	w19, w10, [sp, #-220]!
+	ldp	w13, wzr, [sp, #120]!
+	ldp	w30, w26, [x17, #128]!
 // LDP_64_ldstpair_pre
-	ldp	x16, x15, [x17, #144]!
-	ldp	x0, x8, [x14, #328]!
-	ldp	x29, x3, [x29, #-168]!
+	ldp	xzr, xzr, [x10, #-432]!
+	ldp	x3, x13, [x25, #-440]!
+	ldp	x11, x16, [x2, #-144]!
 // LDPSW_64_ldstpair_pre
-	ldpsw	x5, x26, [x21, #-28]!
-	ldpsw	x29, x3, [x22, #148]!
-	ldpsw	x28, x10, [x24, #-212]!
+	ldpsw	xzr, x15, [sp, #-224]!
+	ldpsw	x10, x26, [x19, #236]!
+	ldpsw	x2, x11, [sp, #180]!
 // STURB_32_ldst_unscaled
-	sturb	w15, [x28, #-84]
-	sturb	w28, [sp, #-133]
-	sturb	w27, [x15, #252]
+	sturb	w6, [x3, #-121]
+	sturb	w30, [x22, #204]
+	sturb	wzr, [sp, #1]
 // STRB_32_ldst_immpost
-	strb	w16, [x2], #-234
-	strb	w26, [x6], #-225
-	strb	w6, [x28], #3
+	strb	w1, [x18], #3
+	strb	w15, [x21], #-147
+	strb	w23, [x6], #0
 // STTRB_32_ldst_unpriv
-	sttrb	w15, [x20, #26]
-	sttrb	w19, [sp, #1]
-	sttrb	w16, [x7, #-148]
+	sttrb	w15, [x22, #8]
+	sttrb	w6, [x14, #-236]
+	sttrb	wzr, [x16, #-193]
 // STRB_32_ldst_immpre
-	strb	w26, [x18, #-136]!
-	strb	w7, [sp, #2]!
-	strb	wzr, [x8, #-17]!
+	strb	w6, [x30, #1]!
+	strb	w25, [sp, #-129]!
+	strb	w15, [sp, #-35]!
 // STRB_32_ldst_pos
-	strb	w23, [x3, #2207]
-	strb	w20, [x2, #2468]
-	strb	w20, [x16, #534]
+	strb	w14, [x2, #450]
+	strb	w22, [x21, #2442]
+	strb	wzr, [x28, #196]
 // STRB_32B_ldst_regoff
-	strb	w30, [x22, w12, sxtw]
-	strb	w19, [sp, xzr, sxtx #0]
-	strb	w26, [x28, x7, sxtx]
+	strb	w18, [x23, w22, sxtw #0]
+	strb	w24, [x26, x8, sxtx #0]
+	strb	w29, [x0, w7, uxtw #0]
 // STRB_32BL_ldst_regoff
-	strb	w3, [x1, x21, lsl #0]
-	strb	w14, [x18, x21, lsl #0]
-	strb	w15, [x22, x0]
+	strb	w7, [x23, x8]
+	strb	w6, [x8, x30, lsl #0]
+	strb	w12, [x4, x9]
 // LDURB_32_ldst_unscaled
-	ldurb	w6, [x14, #-236]
-	ldurb	wzr, [x16, #-193]
-	ldurb	w6, [x30, #1]
+	ldurb	w27, [x25, #-148]
+	ldurb	w15, [x10, #-56]
+	ldurb	wzr, [x24, #113]
 // LDRB_32_ldst_immpost
-	ldrb	w25, [sp], #-129
-	ldrb	w15, [sp], #-35
-	ldrb	w14, [x2], #112
+	ldrb	w16, [x14], #174
+	ldrb	w25, [x3], #-176
+	ldrb	w26, [x15], #-225
 // LDTRB_32_ldst_unpriv
-	ldtrb	w22, [x21, #98]
-	ldtrb	wzr, [x28, #49]
-	ldtrb	w18, [x23, #-147]
+	ldtrb	w12, [x4, #-52]
+	ldtrb	w8, [x2, #236]
+	ldtrb	wzr, [x16, #-45]
 // LDRB_32_ldst_immpre
-	ldrb	w10, [x27, #-245]!
-	ldrb	w4, [x26, #0]!
-	ldrb	w11, [x8, #-205]!
+	ldrb	w29, [x12, #81]!
+	ldrb	w16, [x30, #56]!
+	ldrb	w20, [x4, #-57]!
 // LDRB_32_ldst_pos
-	ldrb	w30, [x13, #2509]
-	ldrb	w29, [x0, #469]
-	ldrb	w7, [x23, #562]
+	ldrb	w27, [x9, #1179]
+	ldrb	w1, [x19, #1]
+	ldrb	w26, [x11, #3311]
 // LDRB_32B_ldst_regoff
-	ldrb	w27, [x25, w22, sxtw]
-	ldrb	w25, [x9, wzr, uxtw]
-	ldrb	w11, [x29, x16, sxtx]
+	ldrb	w25, [x26, x1, sxtx #0]
+	ldrb	w15, [x9, x3, sxtx]
+	ldrb	w9, [x26, xzr, sxtx #0]
 // LDRB_32BL_ldst_regoff
-	ldrb	w17, [x12, x27, lsl #0]
-	ldrb	w16, [x30, x3]
-	ldrb	w20, [x4, x28, lsl #0]
+	ldrb	w17, [x20, x26]
+	ldrb	w0, [x21, x13]
+	ldrb	w5, [x15, x12]
 // LDURSB_64_ldst_unscaled
-	ldursb	x21, [x4, #19]
-	ldursb	xzr, [x17, #234]
-	ldursb	x8, [x24, #31]
+	ldursb	x5, [x10, #-178]
+	ldursb	x10, [x25, #232]
+	ldursb	x25, [x12, #193]
 // LDRSB_64_ldst_immpost
-	ldrsb	x26, [x11], #-197
-	ldrsb	x22, [x27], #-42
-	ldrsb	x29, [x24], #119
+	ldrsb	x24, [x9], #-87
+	ldrsb	x15, [x1], #68
+	ldrsb	x26, [x21], #184
 // LDTRSB_64_ldst_unpriv
-	ldtrsb	x12, [x18, #168]
-	ldtrsb	x18, [x28, #59]
-	ldtrsb	x8, [x17, #-23]
+	ldtrsb	x10, [x25, #-170]
+	ldtrsb	x6, [sp, #19]
+	ldtrsb	x13, [x11, #3]
 // LDRSB_64_ldst_immpre
-	ldrsb	x9, [sp, #-132]!
-	ldrsb	x30, [sp, #-107]!
-	ldrsb	x23, [x29, #-28]!
+	ldrsb	xzr, [x2, #-226]!
+	ldrsb	x18, [x12, #192]!
+	ldrsb	x12, [x14, #0]!
 // LDRSB_64_ldst_pos
-	ldrsb	x13, [x18, #3204]
-	ldrsb	x7, [x15, #2859]
-	ldrsb	x4, [x11, #846]
+	ldrsb	x24, [x17, #3440]
+	ldrsb	xzr, [x17, #2169]
+	ldrsb	xzr, [x30, #1840]
 // LDRSB_64B_ldst_regoff
-	ldrsb	x15, [x1, x17, sxtx #0]
-	ldrsb	x30, [x26, x21, sxtx]
-	ldrsb	xzr, [x1, w0, uxtw #0]
+	ldrsb	x29, [x23, w18, uxtw #0]
+	ldrsb	x28, [x20, w17, sxtw #0]
+	ldrsb	x8, [x14, x5, sxtx #0]
 // LDRSB_64BL_ldst_regoff
-	ldrsb	x6, [x18, x4, lsl #0]
-	ldrsb	x20, [x22, x29]
-	ldrsb	x5, [x29, x22]
+	ldrsb	xzr, [sp, x7, lsl #0]
+	ldrsb	x11, [x20, x8]
+	ldrsb	x6, [x13, x0]
 // LDURSB_32_ldst_unscaled
-	ldursb	w27, [x16, #-155]
-	ldursb	w26, [x21, #184]
-	ldursb	w10, [x25, #-170]
+	ldursb	w7, [x26, #46]
+	ldursb	w24, [x0, #-114]
+	ldursb	w5, [x25, #2]
 // LDRSB_32_ldst_immpost
-	ldrsb	w6, [sp], #19
-	ldrsb	w13, [x11], #3
-	ldrsb	wzr, [x2], #-226
+	ldrsb	w27, [x4], #163
+	ldrsb	w29, [sp], #161
+	ldrsb	w28, [x13], #-7
 // LDTRSB_32_ldst_unpriv
-	ldtrsb	w18, [x12, #192]
-	ldtrsb	w12, [x14]
-	ldtrsb	w24, [x17, #-164]
+	ldtrsb	w25, [x5, #-89]
+	ldtrsb	wzr, [x0, #-125]
+	ldtrsb	w10, [x9, #-105]
 // LDRSB_32_ldst_immpre
-	ldrsb	wzr, [x17, #30]!
-	ldrsb	wzr, [x30, #-52]!
-	ldrsb	w29, [x23, #-219]!
+	ldrsb	w14, [x9, #80]!
+	ldrsb	w11, [x13, #-58]!
+	ldrsb	w29, [x10, #111]!
 // LDRSB_32_ldst_pos
-	ldrsb	w20, [x4, #1325]
-	ldrsb	w7, [x19, #601]
-	ldrsb	w12, [x22, #1]
+	ldrsb	w11, [x6, #3244]
+	ldrsb	w11, [x24, #1340]
+	ldrsb	w20, [x7, #3739]
 // LDRSB_32B_ldst_regoff
-	ldrsb	w7, [x0, w26, sxtw #0]
-	ldrsb	w17, [x25, w5, sxtw #0]
-	ldrsb	wzr, [x20, w25, sxtw #0]
+	ldrsb	w13, [x24, w21, uxtw #0]
+	ldrsb	w1, [x18, w13, sxtw]
+	ldrsb	wzr, [x19, xzr, sxtx]
 // LDRSB_32BL_ldst_regoff
-	ldrsb	wzr, [sp, xzr, lsl #0]
-	ldrsb	w2, [x10, x13]
-	ldrsb	w8, [x20, x26, lsl #0]
+	ldrsb	w6, [x13, x7]
+	ldrsb	wzr, [x12, x14, lsl #0]
+	ldrsb	w23, [x4, x29]
 // STURH_32_ldst_unscaled
-	sturh	w20, [x27, #-166]
-	sturh	w20, [x4, #-155]
-	sturh	w13, [sp, #246]
+	sturh	w8, [x4, #187]
+	sturh	w19, [x15, #-185]
+	sturh	w0, [x2, #3]
 // STRH_32_ldst_immpost
-	strh	w26, [x20], #-64
-	strh	w16, [x15], #-193
-	strh	wzr, [x17], #186
+	strh	wzr, [x23], #-139
+	strh	w5, [x7], #199
+	strh	w14, [x28], #-73
 // STTRH_32_ldst_unpriv
-	sttrh	w25, [x5, #-89]
-	sttrh	wzr, [x0, #-125]
-	sttrh	w10, [x9, #-105]
+	sttrh	w20, [x4, #-168]
+	sttrh	wzr, [x12, #-13]
+	sttrh	w6, [sp, #-101]
 // STRH_32_ldst_immpre
-	strh	w14, [x9, #80]!
-	strh	w11, [x13, #-58]!
-	strh	w29, [x10, #111]!
+	strh	w29, [x18, #-46]!
+	strh	w8, [x26, #-28]!
+	strh	w30, [x11, #45]!
 // STRH_32_ldst_pos
-	strh	w11, [x6, #6488]
-	strh	w11, [x24, #2680]
-	strh	w20, [x7, #7478]
+	strh	wzr, [x30]
+	strh	w2, [x8, #2796]
+	strh	w21, [x20, #288]
 // STRH_32_ldst_regoff
-	strh	w13, [x24, w21, uxtw #1]
-	strh	w25, [x27, xzr]
-	strh	wzr, [sp, xzr, lsl #1]
+	strh	wzr, [sp, xzr, sxtx #1]
+	strh	w29, [x17, w29, uxtw]
+	strh	w14, [x14, w10, uxtw]
 // LDURH_32_ldst_unscaled
-	ldurh	w13, [x2, #-61]
-	ldurh	w1, [x18, #220]
-	ldurh	w26, [sp, #65]
+	ldurh	w3, [sp, #-183]
+	ldurh	w23, [x6, #82]
+	ldurh	w2, [x4, #164]
 // LDRH_32_ldst_immpost
-	ldrh	w17, [x10], #200
-	ldrh	w5, [x13], #3
-	ldrh	w20, [x20], #243
+	ldrh	w12, [x18], #35
+	ldrh	w14, [x18], #143
+	ldrh	wzr, [x20], #-163
 // LDTRH_32_ldst_unpriv
-	ldtrh	wzr, [x23, #77]
-	ldtrh	w15, [sp, #-20]
-	ldtrh	w3, [x13, #98]
+	ldtrh	w2, [x2, #2]
+	ldtrh	w19, [x24, #1]
+	ldtrh	w22, [x12, #172]
 // LDRH_32_ldst_immpre
-	ldrh	w26, [x10, #1]!
-	ldrh	w24, [sp, #-202]!
-	ldrh	w14, [x5, #81]!
+	ldrh	w10, [x21, #-51]!
+	ldrh	w18, [x21, #63]!
+	ldrh	w27, [x18, #38]!
 // LDRH_32_ldst_pos
-	ldrh	w0, [x25, #4474]
-	ldrh	w27, [x26, #1256]
-	ldrh	w18, [x3, #5822]
+	ldrh	w0, [sp, #2908]
+	ldrh	w20, [x5, #4724]
+	ldrh	w27, [x16, #994]
 // LDRH_32_ldst_regoff
-	ldrh	w8, [x26, w30, uxtw]
-	ldrh	w5, [sp, w25, uxtw]
-	ldrh	w6, [x5, w30, uxtw #1]
+	ldrh	w1, [sp, x9, sxtx]
+	ldrh	wzr, [x10, w14, sxtw]
+	ldrh	wzr, [x12, w29, uxtw #1]
 // LDURSH_64_ldst_unscaled
-	ldursh	xzr, [x14, #-209]
-	ldursh	x10, [x18, #-153]
-	ldursh	x1, [x16, #163]
+	ldursh	xzr, [sp, #203]
+	ldursh	x4, [x30, #2]
+	ldursh	x25, [x24, #-14]
 // LDRSH_64_ldst_immpost
-	ldrsh	x5, [x19], #60
-	ldrsh	x24, [x11], #-111
-	ldrsh	xzr, [x4], #144
+	ldrsh	x6, [x30], #-194
+	ldrsh	x2, [x7], #-89
+	ldrsh	xzr, [x0], #41
 // LDTRSH_64_ldst_unpriv
-	ldtrsh	x29, [x17, #-44]
-	ldtrsh	x25, [x17, #80]
-	ldtrsh	x20, [x4, #-142]
+	ldtrsh	x8, [x12, #79]
+	ldtrsh	x29, [sp, #102]
+	ldtrsh	xzr, [x11, #3]
 // LDRSH_64_ldst_immpre
-	ldrsh	x19, [x2, #-221]!
-	ldrsh	xzr, [x14, #2]!
-	ldrsh	x27, [x28, #115]!
+	ldrsh	x28, [x19, #44]!
+	ldrsh	x24, [x29, #2]!
+	ldrsh	x12, [x6, #47]!
 // LDRSH_64_ldst_pos
-	ldrsh	x16, [x13, #1206]
-	ldrsh	x21, [x9, #7644]
-	ldrsh	x29, [x18, #4]
+	ldrsh	x23, [x11, #4402]
+	ldrsh	x27, [x17, #3210]
+	ldrsh	x11, [x4, #7520]
 // LDRSH_64_ldst_regoff
-	ldrsh	xzr, [x18, x8, sxtx #1]
-	ldrsh	x16, [x27, x23, sxtx]
-	ldrsh	x21, [x15, x17, sxtx #1]
+	ldrsh	x25, [x25, w1, sxtw]
+	ldrsh	x26, [x10, x25, sxtx]
+	ldrsh	x9, [x28, w10, sxtw #1]
 // LDURSH_32_ldst_unscaled
-	ldursh	w25, [x17, #214]
-	ldursh	w12, [x19, #252]
-	ldursh	w6, [x13, #-173]
+	ldursh	w15, [x7, #42]
+	ldursh	w4, [x17, #250]
+	ldursh	w13, [x28, #-253]
 // LDRSH_32_ldst_immpost
-	ldrsh	wzr, [x26], #60
-	ldrsh	w6, [x11], #-3
-	ldrsh	w7, [x17], #-36
+	ldrsh	w20, [x17], #-139
+	ldrsh	w29, [x4], #1
+	ldrsh	wzr, [x3], #-55
 // LDTRSH_32_ldst_unpriv
-	ldtrsh	w12, [x6, #2]
-	ldtrsh	w19, [x5, #123]
-	ldtrsh	w20, [x10, #236]
+	ldtrsh	w8, [x1, #-193]
+	ldtrsh	w16, [x8, #-189]
+	ldtrsh	w22, [x20, #2]
 // LDRSH_32_ldst_immpre
-	ldrsh	w8, [x17, #-13]!
-	ldrsh	w5, [x19, #-186]!
-	ldrsh	w12, [x27, #-207]!
+	ldrsh	w15, [sp, #0]!
+	ldrsh	w8, [x14, #107]!
+	ldrsh	w4, [x10, #89]!
 // LDRSH_32_ldst_pos
-	ldrsh	w20, [x14, #7674]
-	ldrsh	w0, [x9, #3722]
-	ldrsh	wzr, [x14, #4]
+	ldrsh	w16, [x9, #4]
+	ldrsh	w12, [x2, #3508]
+	ldrsh	w21, [x9, #4322]
 // LDRSH_32_ldst_regoff
-	ldrsh	wzr, [x13, w9, uxtw]
-	ldrsh	w8, [x12, x4, sxtx #1]
-	ldrsh	w29, [sp, x6]
+	ldrsh	w18, [sp, x22, sxtx]
+	ldrsh	w24, [x20, w23, sxtw #1]
+	ldrsh	w15, [x5, w9, sxtw]
 // STUR_32_ldst_unscaled
-	stur	wzr, [sp, #-59]
-	stur	w23, [x4]
-	stur	w3, [x21, #2]
+	stur	w17, [x7, #-187]
+	stur	w1, [x9, #125]
+	stur	w7, [x7, #216]
 // STR_32_ldst_immpost
-	str	w23, [x11], #38
-	str	w27, [x17], #-111
-	str	w11, [x4], #-84
+	str	w22, [x12], #35
+	str	w29, [x5], #2
+	str	w28, [x16], #-216
 // STTR_32_ldst_unpriv
-	sttr	w25, [x25, #28]
-	sttr	w26, [x10, #-98]
-	sttr	w9, [x28, #173]
+	sttr	w0, [x12, #2]
+	sttr	w1, [x11, #-40]
+	sttr	w25, [x26, #111]
 // STR_32_ldst_immpre
-	str	w15, [x7, #42]!
-	str	w4, [x17, #250]!
-	str	w13, [x28, #-253]!
+	str	w20, [sp, #153]!
+	str	w5, [x26, #-57]!
+	str	w10, [x8, #-85]!
 // STR_32_ldst_pos
-	str	w20, [x17, #14168]
-	str	w29, [x4, #4]
-	str	wzr, [x3, #15516]
+	str	w3, [x8, #9812]
+	str	w23, [x7, #13152]
+	str	w28, [x29, #4856]
 // STR_32_ldst_regoff
-	str	w8, [x1, x19, sxtx #2]
-	str	w22, [x29, w15, sxtw #2]
-	str	wzr, [sp, w1, uxtw]
+	str	w22, [x30, w20, uxtw]
+	str	w16, [x27, w21, sxtw #2]
+	str	w10, [x29, x22]
 // LDUR_32_ldst_unscaled
-	ldur	w1, [x22, #176]
-	ldur	w14, [x0, #-160]
-	ldur	w3, [x13, #-240]
+	ldur	w29, [x14, #3]
+	ldur	wzr, [x25, #-223]
+	ldur	w9, [x16, #192]
 // LDR_32_ldst_immpost
-	ldr	w18, [x2], #-249
-	ldr	w25, [x3], #3
-	ldr	w15, [x5], #3
+	ldr	w12, [x6], #-30
+	ldr	w4, [x2], #140
+	ldr	w28, [x27], #-109
 // LDTR_32_ldst_unpriv
-	ldtr	wzr, [x13, #-154]
-	ldtr	w7, [x7, #216]
-	ldtr	w22, [x12, #35]
+	ldtr	w20, [x13, #156]
+	ldtr	w1, [x27, #-255]
+	ldtr	w12, [x3, #153]
 // LDR_32_ldst_immpre
-	ldr	w29, [x5, #2]!
-	ldr	w28, [x16, #-216]!
-	ldr	w0, [x12, #2]!
+	ldr	w13, [x30, #-50]!
+	ldr	w29, [x4, #1]!
+	ldr	w7, [x2, #66]!
 // LDR_32_ldst_pos
-	ldr	w1, [x11, #15744]
-	ldr	w25, [x26, #9976]
-	ldr	w20, [sp, #10652]
+	ldr	w4, [x4]
+	ldr	w28, [x22, #15264]
+	ldr	w5, [x22, #9772]
 // LDR_32_ldst_regoff
-	ldr	w5, [x26, x28, lsl #2]
-	ldr	w20, [x25, x30, sxtx #2]
-	ldr	w2, [x14, w15, uxtw #2]
+	ldr	wzr, [sp, xzr, lsl #2]
+	ldr	w26, [x28, w6, uxtw #2]
+	ldr	w4, [x3, w0, uxtw]
 // LDURSW_64_ldst_unscaled
-	ldursw	x30, [x2, #-99]
-	ldursw	x25, [x27, #25]
-	ldursw	x0, [x1, #60]
+	ldursw	x28, [x24, #-147]
+	ldursw	x16, [x16, #-33]
+	ldursw	x30, [x20, #222]
 // LDRSW_64_ldst_immpost
-	ldrsw	x29, [x11], #-127
-	ldrsw	x6, [x13], #3
-	ldrsw	x10, [x29], #-154
+	ldrsw	x11, [x28], #-63
+	ldrsw	x14, [x1], #2
+	ldrsw	x26, [x8], #69
 // LDTRSW_64_ldst_unpriv
-	ldtrsw	x29, [x14, #3]
-	ldtrsw	xzr, [x25, #-223]
-	ldtrsw	x9, [x16, #192]
+	ldtrsw	xzr, [x10, #235]
+	ldtrsw	xzr, [x29, #169]
+	ldtrsw	x9, [x3]
 // LDRSW_64_ldst_immpre
-	ldrsw	x12, [x6, #-30]!
-	ldrsw	x4, [x2, #140]!
-	ldrsw	x28, [x27, #-109]!
+	ldrsw	x11, [x29, #185]!
+	ldrsw	x30, [x2, #-122]!
+	ldrsw	x29, [x9, #5]!
 // LDRSW_64_ldst_pos
-	ldrsw	x20, [x13, #10688]
-	ldrsw	x1, [x27, #4116]
-	ldrsw	x12, [x3, #10640]
+	ldrsw	xzr, [x20, #6872]
+	ldrsw	x11, [x29, #10452]
+	ldrsw	xzr, [x5, #12]
 // LDRSW_64_ldst_regoff
-	ldrsw	x13, [x30, x28, sxtx]
-	ldrsw	x29, [x4, w18, sxtw]
-	ldrsw	x15, [x8, w9, uxtw]
+	ldrsw	x11, [x10, x24]
+	ldrsw	x4, [x27, x0]
+	ldrsw	x14, [x3, w25, sxtw]
 // STUR_64_ldst_unscaled
-	stur	x15, [x23]
-	stur	x9, [sp, #152]
-	stur	x5, [x22, #98]
+	stur	x16, [x18, #124]
+	stur	xzr, [x4, #239]
+	stur	x23, [x9, #3]
 // STR_64_ldst_immpost
-	str	x16, [sp], #23
-	str	x8, [x2], #-47
-	str	x11, [x0], #-40
+	str	x28, [x28], #202
+	str	x6, [x18], #-61
+	str	x14, [x16], #16
 // STTR_64_ldst_unpriv
-	sttr	x14, [x11, #-238]
-	sttr	x15, [x24, #-175]
-	sttr	xzr, [x27, #1]
+	sttr	x13, [sp, #-236]
+	sttr	x17, [x10, #-223]
+	sttr	xzr, [x6, #155]
 // STR_64_ldst_immpre
-	str	x22, [x30, #0]!
-	str	x23, [x30, #151]!
-	str	x22, [x13, #203]!
+	str	x29, [x7, #49]!
+	str	x19, [x28, #215]!
+	str	x13, [x15, #-128]!
 // STR_64_ldst_pos
-	str	x9, [x12, #8984]
-	str	x12, [x18, #23392]
-	str	x26, [x8, #2216]
+	str	x6, [x2, #11040]
+	str	x4, [x9, #30648]
+	str	x3, [x19, #8232]
 // STR_64_ldst_regoff
-	str	x13, [sp, x27, sxtx #3]
-	str	x21, [x11, w2, sxtw]
-	str	x22, [x1, x1]
+	str	xzr, [sp, wzr, uxtw]
+	str	x22, [x0, w7, sxtw]
+	str	x15, [x21, x24]
 // LDUR_64_ldst_unscaled
-	ldur	xzr, [x3, #-15]
-	ldur	x23, [x27, #27]
-	ldur	x20, [x29, #236]
+	ldur	x0, [x12, #182]
+	ldur	x28, [x27, #227]
+	ldur	xzr, [x7, #2]
 // LDR_64_ldst_immpost
-	ldr	x11, [x10], #-122
-	ldr	x4, [x27], #6
-	ldr	x15, [x30], #69
+	ldr	x16, [x30], #-104
+	ldr	x5, [x17], #-207
+	ldr	x18, [x16], #-206
 // LDTR_64_ldst_unpriv
-	ldtr	x12, [x7, #-48]
-	ldtr	x26, [x19, #3]
-	ldtr	xzr, [x4, #239]
+	ldtr	x22, [x20, #233]
+	ldtr	x29, [x19, #37]
+	ldtr	x13, [x19, #108]
 // LDR_64_ldst_immpre
-	ldr	x23, [x9, #3]!
-	ldr	x28, [x28, #202]!
-	ldr	x6, [x18, #-61]!
+	ldr	x20, [sp, #167]!
+	ldr	x2, [sp, #118]!
+	ldr	x1, [x24, #234]!
 // LDR_64_ldst_pos
-	ldr	x14, [x16, #16896]
-	ldr	x13, [sp, #25216]
-	ldr	x17, [x10, #25648]
+	ldr	x0, [x15]
+	ldr	x3, [x23, #8696]
+	ldr	x21, [x15, #8560]
 // LDR_64_ldst_regoff
-	ldr	x13, [x25, x24, lsl #3]
-	ldr	x0, [x11, w21, sxtw #3]
-	ldr	xzr, [sp, wzr, uxtw]
+	ldr	x13, [x28, wzr, uxtw]
+	ldr	x12, [x4, x12, sxtx]
+	ldr	x0, [x0, x20, sxtx]
 // PRFUM_P_ldst_unscaled
-	prfum	pldl1strm, [x8, #225]
-	prfum	#0x1f, [sp, #100]
-	prfum	pldl2strm, [x20, #23]
+	prfum	pstl1keep, [x29, #2]
+	prfum	plil1strm, [x23, #-189]
+	prfum	plil1keep, [x25, #23]
 // PRFM_P_ldst_pos
-	prfm	#0x18, [x22, #5056]
-	prfm	#0x1d, [x19, #13136]
-	prfm	#0x1c, [x25, #10832]
+	prfm	#0x0e, [x4, #888]
+	prfm	pldl3strm, [x4, #18896]
+	prfm	plil1keep, [x9, #23928]
 // PRFM_P_ldst_regoff
-	prfm	#0x0f, [x21, x24]
-	prfm	pldl1keep, [x12, x11]
-	prfm	pstl3keep, [x24, w27, sxtw #3]
+	prfm	pldl1keep, [x24, x16, sxtx #3]
+	prfm	plil2strm, [x4, x14]
+	prfm	pstl1keep, [x20, w6, sxtw #3]
 // AND_32_log_shift
-	and	w21, w19, w21, ror #2
-	and	w5, w17, w19, lsl #6
-	and	w18, w16, w19, ror #10
+	and	wzr, w16, w2, ror #23
+	and	w13, w24, w5, lsr #0
+	and	w9, w24, w24, lsl #18
 // AND_64_log_shift
-	and	x22, x20, x14, ror #39
-	and	x29, x19, x2, lsr #23
-	and	x13, x19, x6, ror #51
+	and	x25, x12, x4, asr #55
+	and	xzr, x27, xzr, lsl #22
+	and	x11, x16, x1, lsr #8
 // BIC_32_log_shift
-	bic	w20, wzr, w10, lsr #28
-	bic	w2, wzr, w7, asr #26
-	bic	w20, w20, w11, asr #0
+	bic	wzr, w2, w26, lsr #14
+	bic	w27, w7, wzr, lsr #2
+	bic	w19, w3, w27, lsr #4
 // BIC_64_log_shift
-	bic	x14, x12, xzr, lsr #36
-	bic	x21, x15, x16, lsl #46
-	bic	x13, x28, xzr, lsr #19
+	bic	x4, x24, xzr, asr #3
+	bic	x11, x10, x27, asr #34
+	bic	x26, xzr, x0, lsl #25
 // ORR_32_log_shift
-	orr	w16, w29, w18, ror #2
-	orr	w9, w23, w20, lsl #14
-	orr	w8, w25, w1, lsr #31
+	orr	w18, w17, wzr, lsl #29
+	orr	w28, w11, w4, ror #25
+	orr	w26, wzr, w16, lsl #28
 // ORR_64_log_shift
-	orr	x14, x4, x1, lsr #47
-	orr	x5, x4, x4, lsl #58
-	orr	x8, x9, x14, lsl #47
+	orr	x29, x30, x20
+	orr	x25, x13, x23, lsr #60
+	orr	x30, x10, x16, lsr #50
 // ORN_32_log_shift
-	orn	w13, w19, w25, ror #12
-	orn	w11, w4, w14, asr #27
-	orn	w19, w17, w8, lsl #3
+	orn	w1, w30, w29, ror #4
+	orn	wzr, w24, w29, asr #3
+	orn	wzr, w29, w17, asr #5
 // ORN_64_log_shift
-	orn	x2, x16, x0, ror #33
-	orn	x7, x4, x10, ror #43
-	mvn	xzr, xzr, ror #35
+	orn	xzr, x25, x19, ror #33
+	orn	x15, x21, x5, ror #2
+	orn	x28, x23, x26, ror #58
 // EOR_32_log_shift
-	eor	w9, w24, w24, lsl #18
-	eor	wzr, w27, wzr, lsl #22
-	eor	w11, w16, w1, lsr #8
+	eor	w20, w5, w13, lsr #14
+	eor	w18, w15, w21, ror #0
+	eor	w7, w26, w17, asr #23
 // EOR_64_log_shift
-	eor	x12, x15, x23, ror #37
-	eor	x21, x20, x30, lsl #36
-	eor	x21, x11, x29, lsl #63
+	eor	x15, x28, x26, ror #39
+	eor	x1, x9, x23, ror #58
+	eor	x7, x22, x16, ror #0
 // EON_32_log_shift
-	eon	wzr, w2, w26, lsr #14
-	eon	w27, w7, wzr, lsr #2
-	eon	w19, w3, w27, lsr #4
+	eon	w28, w30, w30, lsl #1
+	eon	w7, w21, w0, asr #4
+	eon	w5, w6, w1, ror #8
 // EON_64_log_shift
-	eon	x4, x24, xzr, asr #3
-	eon	x11, x10, x27, asr #34
-	eon	x26, xzr, x0, lsl #25
+	eon	x28, x2, x21, lsr #37
+	eon	xzr, xzr, x24, asr #46
+	eon	x22, x11, x8, asr #48
 // ANDS_32_log_shift
-	ands	w18, w17, wzr, lsl #29
-	ands	w28, w11, w4, ror #25
-	ands	w26, wzr, w16, lsl #28
+	ands	w19, w23, w8, lsl #31
+	ands	w19, w22, w13, lsr #23
+	ands	w1, w20, w24, ror #22
 // ANDS_64_log_shift
-	ands	x29, x30, x20
-	ands	x25, x13, x23, lsr #60
-	ands	x30, x10, x16, lsr #50
+	ands	x6, x7, x20, ror #3
+	tst	xzr, xzr, lsl #35
+	ands	x13, x1, x22, asr #21
 // BICS_32_log_shift
-	bics	w1, w30, w29, ror #4
-	bics	wzr, w24, w29, asr #3
-	bics	wzr, w29, w17, asr #5
+	bics	w20, w12, w23, lsl #24
+	bics	w9, w16, w14, asr #16
+	bics	w26, w3, w0, asr #17
 // BICS_64_log_shift
-	bics	xzr, x25, x19, ror #33
-	bics	x15, x21, x5, ror #2
-	bics	x28, x23, x26, ror #58
+	bics	x10, xzr, x27, lsl #34
+	bics	x10, x6, x25, ror #0
+	bics	x22, x26, x1, lsr #38
 // ADD_32_addsub_shift
-	add	w20, w5, w13, lsr #14
-	add	w7, w26, w17, asr #23
-	add	w28, w30, w30, lsl #1
+	add	wzr, wzr, wzr, lsr #8
+	add	w23, wzr, w19, lsr #7
+	add	w25, wzr, w13, asr #8
 // ADD_64_addsub_shift
-	add	x7, x21, x0, asr #4
-	add	x28, x2, x21, lsr #37
-	add	xzr, xzr, x24, asr #46
+	add	x5, x16, x13, lsl #1
+	add	x21, x0, x4, asr #44
+	add	x29, x29, x16, lsl #23
 // ADD_32_addsub_ext
-	add	w22, w11, w8, sxtw
-	add	w12, w21, w1, sxtx #4
-	add	w30, w14, w12, sxth #3
+	add	w20, w11, w22, sxth #3
+	add	w5, w11, w1, sxtb #2
+	add	wsp, w19, w25, sxtb #2
 // ADD_64_addsub_ext
-	add	x10, x18, w15, uxth #3
-	add	x18, x6, w7, uxtw #3
-	add	x24, x13, w19, uxtb #1
+	add	x21, x3, w16, sxtw #4
+	add	x3, x22, w17, sxtw #3
+	add	x2, x15, w30, uxtw #1
 // ADC_32_addsub_carry
-	adc	wzr, wzr, wzr
-	adc	w13, w1, w22
-	adc	w7, wzr, w24
+	adc	w25, wzr, w4
+	adc	wzr, w30, wzr
+	adc	w5, w19, wzr
 // ADC_64_addsub_carry
-	adc	xzr, xzr, x12
-	adc	x12, x28, x1
-	adc	x14, x19, x21
+	adc	x27, x19, x5
+	adc	x9, x4, x13
+	adc	x21, x13, x17
 // ADDS_32_addsub_shift
-	adds	w28, w25, w10, lsr #6
-	adds	w8, w29, w23, lsr #29
-	cmn	wzr, wzr, lsr #8
+	adds	w8, w0, w22, lsl #3
+	adds	w0, w30, w0, lsl #26
+	adds	w3, w16, w18, lsr #8
 // ADDS_64_addsub_shift
-	adds	x23, xzr, x19, lsr #7
-	adds	x25, xzr, x13, asr #8
-	adds	x5, x16, x13, lsl #1
+	adds	x23, x26, xzr, lsl #15
+	adds	x8, x16, x23, asr #23
+	adds	x29, x29, x19, asr #0
 // ADDS_32S_addsub_ext
-	adds	w21, w0, w4, sxth #4
-	adds	w20, w11, w22, sxth #3
-	adds	w5, w11, w1, sxtb #2
+	adds	w19, w15, w13, sxtb
+	adds	w27, w17, w1, sxtx #4
+	cmn	w0, w20, uxtw #2
 // ADDS_64S_addsub_ext
-	cmn	x19, w25, sxtb #2
-	adds	x21, x3, w16, sxtw #4
-	adds	x3, x22, w17, sxtw #3
+	adds	x1, x21, w2, sxth #4
+	adds	x3, x29, x13, uxtx
+	adds	x22, x10, x11, uxtx #3
 // ADCS_32_addsub_carry
-	adcs	w2, w15, w30
-	adcs	w25, wzr, w4
-	adcs	wzr, w30, wzr
+	adcs	w5, w1, w9
+	adcs	wzr, w14, w1
+	adcs	w19, w27, w27
 // ADCS_64_addsub_carry
-	adcs	x5, x19, xzr
-	adcs	x27, x19, x5
-	adcs	x9, x4, x13
+	adcs	x22, x5, x2
+	adcs	x13, x6, x20
+	adcs	x30, x8, x14
 // SUB_32_addsub_shift
-	sub	w21, w13, w17, asr #21
-	sub	w8, w0, w22, lsl #3
-	sub	w0, w30, w0, lsl #26
+	sub	w12, w20, w13, lsl #6
+	sub	w0, w11, w10, asr #18
+	sub	w23, w26, w5, lsl #4
 // SUB_64_addsub_shift
-	sub	x12, x12, x19, lsl #38
-	sub	x27, x20, x4, asr #59
-	sub	x29, x25, x0, asr #45
+	neg	x25, xzr, lsl #51
+	neg	x29, x12, lsr #18
+	sub	x2, x9, x18, asr #59
 // SUB_32_addsub_ext
-	sub	w3, w16, w18, uxth
-	sub	w4, wsp, w1, sxth
-	sub	w14, w18, w1, sxtx #4
+	sub	wsp, w19, w27, uxtb
+	sub	w14, w0, w13, sxtx #4
+	sub	w4, w27, wzr, sxtb #2
 // SUB_64_addsub_ext
-	sub	x12, x9, x29, sxtx #4
-	sub	sp, x1, w14, uxtb #1
-	sub	x28, sp, x20, lsl #3
+	sub	x18, x12, w10, sxtw #1
+	sub	x27, sp, w30, uxth #3
+	sub	x25, x3, w18, uxth
 // SBC_32_addsub_carry
-	sbc	w26, w8, w20
-	sbc	w23, w9, w8
-	sbc	w3, w27, wzr
+	sbc	w4, w26, w12
+	sbc	w24, w5, w7
+	sbc	w25, w16, w3
 // SBC_64_addsub_carry
-	sbc	x4, x12, xzr
-	sbc	x27, x18, x11
-	sbc	x21, x22, x12
+	sbc	x12, x13, x1
+	sbc	x0, x16, x27
+	sbc	xzr, x17, x23
 // SUBS_32_addsub_shift
-	subs	w8, w17, w26, lsr #3
-	subs	w8, w10, w11, asr #6
-	subs	w9, w17, w16, lsl #2
+	cmp	w16, wzr, lsr #24
+	cmp	w3, wzr, asr #11
+	negs	w30, w21, lsl #23
 // SUBS_64_addsub_shift
-	subs	x0, x11, x10, asr #18
-	subs	x23, x26, x5, lsl #4
-	negs	x25, xzr, lsl #51
+	cmp	x9, x22, asr #31
+	cmp	x30, x1, lsr #62
+	subs	x18, x24, x24, lsr #7
 // SUBS_32S_addsub_ext
-	subs	w29, wsp, w12, lsl #2
-	subs	w2, w9, w18, sxtx #3
-	cmp	w19, w27, uxtb
+	subs	w2, w12, w30, sxtb #2
+	subs	w13, w27, w2, uxth #1
+	subs	w5, w26, w9, uxtw
 // SUBS_64S_addsub_ext
-	subs	x14, x0, x13, sxtx #4
-	subs	x4, x27, wzr, sxtb #2
-	subs	x18, x12, w10, sxtw #1
+	cmp	sp, w28, uxtb #4
+	subs	x12, sp, x27, sxtx #2
+	subs	x4, x6, w17, sxtw #1
 // SBCS_32_addsub_carry
-	sbcs	w16, w4, wzr
-	sbcs	w11, w4, w18
-	ngcs	w27, w30
+	sbcs	w28, w12, w10
+	sbcs	w16, w28, w1
+	sbcs	wzr, w5, wzr
 // SBCS_64_addsub_carry
-	sbcs	x25, x3, x18
-	sbcs	x4, x26, x12
-	sbcs	x24, x5, x7
+	sbcs	xzr, x6, x26
+	sbcs	x12, x11, x21
+	sbcs	x30, x7, xzr
 // CCMN_32_condcmp_reg
-	ccmn	w16, w3, #0x9, eq
-	ccmn	w16, wzr, #0x2, vs
-	ccmn	w19, w24, #0x5, le
+	ccmn	w6, w16, #0xa, cc
+	ccmn	wzr, w20, #0x6, ne
+	ccmn	w18, w25, #0x2, vc
 // CCMN_64_condcmp_reg
-	ccmn	xzr, x4, #0xc, ge
-	ccmn	xzr, xzr, #0x0, ls
-	ccmn	x27, x25, #0x9, eq
+	ccmn	x13, x29, #0x8, lt
+	ccmn	x4, xzr, #0x0, ne
+	ccmn	x12, xzr, #0x8, ge
 // CCMN_32_condcmp_imm
-	ccmn	w11, #0xc, #0x0, cc
-	ccmn	w14, #0x3, #0x1, hi
-	ccmn	w21, #0x1b, #0x7, vc
+	ccmn	wzr, #0x5, #0x8, mi
+	ccmn	w18, #0x2, #0xc, pl
+	ccmn	wzr, #0x15, #0xe, le
 // CCMN_64_condcmp_imm
-	ccmn	x17, #0x18, #0x8, al
-	ccmn	x28, #0x15, #0xc, gt
-	ccmn	x19, #0x1f, #0xc, hi
+	ccmn	x24, #0x1b, #0x3, mi
+	ccmn	x27, #0x17, #0xc, vs
+	ccmn	x10, #0x12, #0x8, mi
 // CCMP_32_condcmp_reg
-	ccmp	w13, wzr, #0x4, gt
-	ccmp	w16, w14, #0xa, hi
-	ccmp	w25, w20, #0x2, le
+	ccmp	w27, w3, #0xf, le
+	ccmp	w7, w11, #0x3, hi
+	ccmp	w2, w2, #0xf, mi
 // CCMP_64_condcmp_reg
-	ccmp	x8, x24, #0x8, ls
-	ccmp	x29, x0, #0x0, ne
-	ccmp	x11, x5, #0x9, hi
+	ccmp	x23, x24, #0xf, pl
+	ccmp	x23, x22, #0xd, hi
+	ccmp	x18, x23, #0xe, cc
 // CCMP_32_condcmp_imm
-	ccmp	w21, #0x7, #0x7, ls
-	ccmp	w17, #0x8, #0x8, cs
-	ccmp	w5, #0x6, #0xa, cc
+	ccmp	w20, #0x7, #0x1, al
+	ccmp	w10, #0x1f, #0x1, le
+	ccmp	w2, #0x1d, #0xd, pl
 // CCMP_64_condcmp_imm
-	ccmp	x9, #0x0, #0x1, ls
-	ccmp	x7, #0x11, #0xd, cs
-	ccmp	x2, #0x8, #0xf, le
+	ccmp	xzr, #0x10, #0xa, hi
+	ccmp	x14, #0x0, #0x9, nv
+	ccmp	x13, #0x12, #0x7, hi
 // CSEL_32_condsel
-	csel	wzr, wzr, wzr, vc
-	csel	w7, w25, wzr, cc
-	csel	wzr, w1, wzr, lt
+	csel	w16, w7, w10, cc
+	csel	w27, w20, w10, cs
+	csel	w6, w1, w22, hi
 // CSEL_64_condsel
-	csel	x11, x26, xzr, le
-	csel	x4, x20, x6, ge
-	csel	x8, x27, x14, ge
+	csel	x16, x0, x30, lt
+	csel	x11, x10, xzr, cs
+	csel	x5, x28, x8, nv
 // CSINC_32_condsel
-	csinc	wzr, wzr, w3, hi
-	csinc	w30, w16, w18, pl
-	csinc	w19, w15, w21, ne
+	csinc	w16, w4, w6, vc
+	csinc	w10, w18, w22, ge
+	csinc	w6, w6, w2, vs
 // CSINC_64_condsel
-	csinc	x10, xzr, x20, nv
-	csinc	x2, x18, x25, vc
-	csinc	x8, x13, x29, lt
+	csinc	x30, x21, xzr, cc
+	cinc	x6, x22, hi
+	csinc	x28, x18, x10, vc
 // CSINV_32_condsel
-	csinv	w0, w4, wzr, ne
-	csinv	w1, w26, w16, pl
-	csinv	wzr, w25, w26, cs
+	csinv	w1, w16, w3, le
+	csinv	w0, w8, w11, le
+	csinv	w7, w10, w3, hi
 // CSINV_64_condsel
-	cinv	x5, x24, hi
-	csinv	x17, x11, x30, mi
-	csinv	x15, x8, x24, pl
+	csinv	x22, xzr, x29, gt
+	csinv	x5, x4, x15, mi
+	csinv	x18, x2, x13, pl
 // CSNEG_32_condsel
-	csneg	w20, w4, w25, cc
-	csneg	w8, w10, w18, mi
-	csneg	w7, w4, w1, ls
+	csneg	w11, w25, w28, ls
+	csneg	w17, w19, w11, pl
+	csneg	w30, w25, w1, cc
 // CSNEG_64_condsel
-	csneg	xzr, x27, xzr, pl
-	csneg	xzr, x23, x24, pl
-	cneg	xzr, xzr, lt
+	csneg	x23, x17, xzr, cs
+	csneg	x9, x5, x7, vs
+	csneg	x3, x2, x4, hi
 // RBIT_32_dp_1src
-	rbit	w25, w30
-	rbit	w22, wzr
-	rbit	w19, w16
+	rbit	w3, w12
+	rbit	w10, w11
+	rbit	w17, w22
 // RBIT_64_dp_1src
-	rbit	x17, x26
-	rbit	x1, x16
-	rbit	x7, x6
+	rbit	x5, x6
+	rbit	x4, x10
+	rbit	x19, x2
 // REV16_32_dp_1src
-	rev16	w18, w19
-	rev16	w27, w13
-	rev16	w11, wzr
+	rev16	w9, w28
+	rev16	w17, w11
+	rev16	wzr, w6
 // REV16_64_dp_1src
-	rev16	x11, x10
-	rev16	x5, x28
-	rev16	x16, x4
+	rev16	x22, x8
+	rev16	x17, x4
+	rev16	x9, x29
 // CLZ_32_dp_1src
-	clz	w27, w15
-	clz	w4, w24
-	clz	w27, w26
+	clz	w24, wzr
+	clz	w27, w8
+	clz	wzr, wzr
 // CLZ_64_dp_1src
-	clz	x26, x16
-	clz	x16, x30
-	clz	x22, x14
+	clz	xzr, xzr
+	clz	x17, x19
+	clz	x10, x20
 // CLS_32_dp_1src
-	cls	w5, w23
-	cls	w30, w29
-	cls	w22, w16
+	cls	wzr, w20
+	cls	wzr, w21
+	cls	wzr, w27
 // CLS_64_dp_1src
-	cls	x15, x21
-	cls	x30, x0
-	cls	xzr, x5
+	cls	x2, x1
+	cls	x14, x24
+	cls	x22, x8
 // REV_32_dp_1src
-	rev	w11, w25
-	rev	w17, w19
-	rev	w30, w25
+	rev	w27, w18
+	rev	wzr, wzr
+	rev	w24, w28
 // REV32_64_dp_1src
-	rev32	x23, x17
-	rev32	xzr, x4
-	rev32	x11, x25
+	rev32	x3, x1
+	rev32	x21, x23
+	rev32	x17, x7
 // REV_64_dp_1src
-	rev	x2, xzr
-	rev	x14, x10
-	rev	x6, x24
+	rev	x9, x16
+	rev	x13, x11
+	rev	x21, x10
 // UDIV_32_dp_2src
-	udiv	w18, w26, w18
-	udiv	w10, w26, w22
-	udiv	w19, w2, w6
+	udiv	w15, w23, w29
+	udiv	w0, w8, w11
+	udiv	w2, w8, w13
 // UDIV_64_dp_2src
-	udiv	x13, x30, x12
-	udiv	x8, x9, xzr
-	udiv	x28, x11, xzr
+	udiv	xzr, x12, x7
+	udiv	x10, x12, x20
+	udiv	x3, x23, x1
 // SDIV_32_dp_2src
-	sdiv	w17, w24, wzr
-	sdiv	w10, w16, w0
-	sdiv	w12, w27, w15
+	sdiv	w10, w5, w22
+	sdiv	w6, w17, w17
+	sdiv	w26, w6, w12
 // SDIV_64_dp_2src
-	sdiv	x1, xzr, xzr
-	sdiv	xzr, xzr, x7
-	sdiv	x10, xzr, xzr
+	sdiv	x2, x25, x29
+	sdiv	x12, x0, x12
+	sdiv	x19, x28, x15
 // LSLV_32_dp_2src
-	lsl	w7, w19, w12
-	lsl	w15, w25, w24
-	lsl	wzr, wzr, wzr
+	lsl	w28, w12, w21
+	lsl	w20, w22, w14
+	lsl	w15, w9, w8
 // LSLV_64_dp_2src
-	lsl	x0, x24, x0
-	lsl	xzr, xzr, x24
-	lsl	x24, x8, x11
+	lsl	x24, x19, x24
+	lsl	x11, x17, x14
+	lsl	x9, x11, x24
 // LSRV_32_dp_2src
-	lsr	w26, w2, w1
-	lsr	w14, w19, w12
-	lsr	w12, w13, w28
+	lsr	w17, w8, w16
+	lsr	w0, w17, w30
+	lsr	w25, w13, w2
 // LSRV_64_dp_2src
-	lsr	xzr, xzr, xzr
-	lsr	x24, x28, x19
-	lsr	x3, x1, x10
+	lsr	x28, x27, x15
+	lsr	x15, x3, x19
+	lsr	x23, x24, x15
 // ASRV_32_dp_2src
-	asr	w21, w23, w13
-	asr	w17, w7, w2
-	asr	wzr, w16, w7
+	asr	w19, w19, w11
+	asr	w20, w13, w15
+	asr	w7, w2, w23
 // ASRV_64_dp_2src
-	asr	x10, x26, x28
-	asr	x16, x26, x26
-	asr	x21, x7, x21
+	asr	x30, x23, xzr
+	asr	x28, x16, x13
+	asr	x1, x0, x2
 // RORV_32_dp_2src
-	ror	wzr, w20, wzr
-	ror	w2, wzr, w24
-	ror	w3, w25, wzr
+	ror	w17, w8, wzr
+	ror	wzr, wzr, wzr
+	ror	w16, w15, w9
 // RORV_64_dp_2src
-	ror	x12, x15, x3
-	ror	x18, x15, x20
-	ror	x5, x26, x11
+	ror	x27, x28, x4
+	ror	x8, xzr, x7
+	ror	x17, x23, x20
 // CRC32B_32C_dp_2src
-	crc32b	w16, w8, w0
-	crc32b	w12, w16, w9
-	crc32b	w9, w22, w18
+	crc32b	w13, w8, wzr
+	crc32b	w23, w22, w7
+	crc32b	w27, w19, w9
 // CRC32H_32C_dp_2src
-	crc32h	wzr, wzr, wzr
-	crc32h	w22, wzr, w20
-	crc32h	w22, w28, w9
+	crc32h	w12, w30, w26
+	crc32h	w15, wzr, w1
+	crc32h	w13, wzr, w4
 // CRC32W_32C_dp_2src
-	crc32w	wzr, w23, w2
-	crc32w	w7, w23, w13
-	crc32w	w29, w9, w3
+	crc32w	w5, w27, w21
+	crc32w	w27, w14, w10
+	crc32w	w14, w13, w3
 // CRC32X_64C_dp_2src
-	crc32x	wzr, wzr, x6
-	crc32x	w13, wzr, x3
-	crc32x	w14, w27, x25
+	crc32x	w18, w15, x21
+	crc32x	w10, w28, x10
+	crc32x	w0, w30, x28
 // CRC32CB_32C_dp_2src
-	crc32cb	w18, w12, w30
-	crc32cb	w29, wzr, w10
-	crc32cb	w18, w12, w6
+	crc32cb	w9, w6, w30
+	crc32cb	w26, w28, w19
+	crc32cb	w27, w18, w1
 // CRC32CH_32C_dp_2src
-	crc32ch	w12, wzr, w18
-	crc32ch	wzr, w15, w17
-	crc32ch	w21, w19, w16
+	crc32ch	w6, w24, w1
+	crc32ch	w6, w29, w17
+	crc32ch	w15, w17, w29
 // CRC32CW_32C_dp_2src
-	crc32cw	w9, w3, w29
-	crc32cw	wzr, wzr, wzr
-	crc32cw	w14, w26, w25
+	crc32cw	wzr, wzr, w29
+	crc32cw	w15, w6, w13
+	crc32cw	w26, w23, w25
 // CRC32CX_64C_dp_2src
-	crc32cx	w6, w6, x4
-	crc32cx	w6, w15, x0
-	crc32cx	w22, w23, x24
+	crc32cx	w4, wzr, xzr
+	crc32cx	wzr, wzr, x16
+	crc32cx	w5, wzr, x23
 // MADD_32A_dp_3src
-	madd	wzr, w23, w30, w5
-	madd	w25, wzr, w18, w24
-	madd	w15, wzr, w25, w3
+	mul	w20, wzr, w9
+	madd	w26, w10, w27, w6
+	madd	w29, w2, w10, w26
 // MADD_64A_dp_3src
-	madd	x3, x16, x6, x3
-	madd	x23, x14, x12, x20
-	madd	x25, x6, x0, x20
+	madd	x11, x26, x0, x7
+	madd	x27, x17, x28, x10
+	madd	x26, x8, x5, x8
 // MSUB_32A_dp_3src
-	msub	w29, w14, wzr, w24
-	msub	w5, w13, w1, w20
-	mneg	wzr, wzr, w24
+	msub	w14, w0, wzr, w11
+	msub	w6, w13, w28, w15
+	mneg	wzr, w12, w22
 // MSUB_64A_dp_3src
-	msub	x11, x3, x3, x19
-	msub	x21, x13, x16, x16
-	msub	x7, x7, x27, x21
+	msub	x6, x29, x19, x27
+	mneg	x13, xzr, xzr
+	mneg	xzr, x25, xzr
 // SMADDL_64WA_dp_3src
-	smaddl	x4, w13, w25, x4
-	smaddl	x30, w23, w10, x2
-	smaddl	x19, w2, w2, x24
+	smaddl	x8, wzr, w0, x15
+	smaddl	x27, w13, w4, x22
+	smaddl	x19, w5, w16, x29
 // SMSUBL_64WA_dp_3src
-	smsubl	x11, w0, w5, x16
-	smsubl	xzr, wzr, w2, x28
-	smsubl	x15, w6, w13, x23
+	smsubl	x8, w0, w14, x25
+	smnegl	x19, wzr, wzr
+	smsubl	x25, w22, w14, x9
 // UMADDL_64WA_dp_3src
-	umaddl	x26, w23, w25, x0
-	umaddl	x4, wzr, wzr, x16
-	umaddl	x20, w6, w8, x1
+	umaddl	x18, w11, w29, x24
+	umaddl	x28, w6, w13, x25
+	umaddl	x13, w21, w8, x19
 // UMSUBL_64WA_dp_3src
-	umsubl	x10, w14, w1, x17
-	umsubl	x8, w29, w21, x29
-	umsubl	xzr, w20, w5, x14
+	umsubl	xzr, w18, w18, x8
+	umsubl	xzr, w5, w0, x13
+	umsubl	x16, w14, w9, x6
 // SMULH_64_dp_3src
-	smulh	xzr, x8, x19
-	smulh	x10, x29, x27
-	smulh	x21, x21, x3
+	smulh	x18, x11, x6
+	smulh	x29, x27, x2
+	smulh	x1, x30, x1
 // UMULH_64_dp_3src
-	umulh	x7, x25, x1
-	umulh	x17, x19, x19
-	umulh	x19, x7, x12
+	umulh	x2, x18, x6
+	umulh	xzr, xzr, x20
+	umulh	x13, x9, x4
 // MOV_ADD_32_addsub_imm
-	mov	wsp, w27
-	mov	w21, wsp
+	mov	w4, wsp
 	mov	wsp, w18
+	mov	wsp, wsp
 // MOV_ADD_64_addsub_imm
-	mov	sp, x5
 	mov	sp, sp
 	mov	x1, sp
+	mov	x1, sp
 // CMN_ADDS_32S_addsub_imm
-	cmn	wsp, #0x5ef, lsl #12
 	cmn	w6, #0x410, lsl #12
 	cmn	w5, #0x1be
+	cmn	w8, #0x3
 // CMN_ADDS_64S_addsub_imm
-	cmn	x8, #0x3
 	cmn	x1, #0x80a, lsl #12
 	cmn	x9, #0x0, lsl #12
+	cmn	x20, #0xc72, lsl #12
 // CMP_SUBS_32S_addsub_imm
-	cmp	w20, #0xc72, lsl #12
 	cmp	w11, #0xcc9
 	cmp	w3, #0xfec, lsl #12
+	cmp	wsp, #0x715, lsl #12
 // CMP_SUBS_64S_addsub_imm
-	cmp	sp, #0x715, lsl #12
 	cmp	x19, #0xfb4
 	cmp	x22, #0x574, lsl #12
+	cmp	x2, #0x62c
 // MOV_ORR_32_log_imm
-	mov	w13, #0xff1fff1f
 	mov	w20, #0x7fffffc
 	mov	wsp, #0x700
+	mov	w27, #0x30003000
 // MOV_ORR_64_log_imm
-	mov	x24, #0xfe000000003fffff
-	mov	x27, #0x3000300030003000
 	mov	x13, #0xaaaaaaaaaaaaaaaa
+	mov	x2, #0xfffffffe00000001
+	mov	x29, #0xc000000fffffffff
 // TST_ANDS_32S_log_imm
-	tst	w9, #0xc00fc00f
 	tst	w9, #0xfc0ffc0f
 	tst	w16, #0x1c001c00
+	tst	w14, #0xf00003ff
 // TST_ANDS_64S_log_imm
-	tst	x14, #0xf00003fff00003ff
 	tst	x2, #0xffc000000003ffff
 	tst	x6, #0x7fffffe0000000
+	tst	x10, #0x3ffffffe0
 // MOV_MOVN_32_movewide
 	mov	w15, #0x510fffff
 	mov	w0, #0xbd3effff

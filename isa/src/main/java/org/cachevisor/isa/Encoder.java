@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * Encoder derived from the table: a row and values for its named fields give the instruction
- * word. Fields the row fixes may be omitted (or given with their fixed value); every variable
- * field must be given. Values are range-checked against the field width, the result against the
+ * word. Fields the row fixes may be omitted (or given with their fixed value), should-be fields
+ * default to their should-be value; every other variable field must be given. Values are range-checked against the field width, the result against the
  * row (its guard for a base row; its pattern and condition for an alias).
  */
 public final class Encoder {
@@ -24,6 +24,7 @@ public final class Encoder {
         }
         for (Field f : row.fields().values()) {
             Integer v = fields.get(f.name());
+            if (v == null && f.shouldBe() >= 0) v = f.shouldBe();
             if (v == null) {
                 if (f.fixedMask() != f.mask()) throw new IllegalArgumentException(row.id() + ": field " + f.name() + " missing");
                 continue;

@@ -65,6 +65,13 @@ public final class Encoding {
     public int mask() { return mask; }
     /** Values of the fixed bits. */
     public int value() { return value; }
+    /** {@link #value()} with every should-be field at its should-be value: the start of an encoding. */
+    public int defaultWord() {
+        int w = value;
+        for (Field f : fieldArray) if (f.shouldBe() >= 0) w = f.insert(w, f.shouldBe());
+        return w;
+    }
+
     /** The pattern as written in the table (bit 31 first). */
     public String pattern() { return pattern; }
     /** The assembler/disassembler template (mnemonic then operand specs, see {@code org.cachevisor.isa.text.Operands}). */

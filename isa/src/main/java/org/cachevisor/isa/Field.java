@@ -11,8 +11,13 @@ public final class Field {
     private final int width;
     private final int fixedMask;   // bits (relative to lsb) the row's pattern fixes
     private final int fixedValue;
+    private final int shouldBe;    // the manual's "(1)"/"(0)" value for encoding, or -1
 
     Field(String name, int lsb, int width, int fixedMask, int fixedValue) {
+        this(name, lsb, width, fixedMask, fixedValue, -1);
+    }
+
+    Field(String name, int lsb, int width, int fixedMask, int fixedValue, int shouldBe) {
         if (width < 1 || lsb < 0 || lsb + width > 32) {
             throw new IllegalArgumentException("field " + name + " out of the 32-bit word: lsb " + lsb + " width " + width);
         }
@@ -21,6 +26,7 @@ public final class Field {
         this.width = width;
         this.fixedMask = fixedMask;
         this.fixedValue = fixedValue;
+        this.shouldBe = shouldBe;
     }
 
     /** The field's value in {@code word}, zero-extended (UInt of the bits). */
@@ -50,6 +56,12 @@ public final class Field {
     public int fixedMask() { return fixedMask; }
     /** Values of the fixed bits (unshifted). */
     public int fixedValue() { return fixedValue; }
+    /**
+     * For a should-be field (the Arm ARM's "(1)" bits, e.g. LDXR's Rs): the value encoders write;
+     * decoding ignores it. -1 for other fields.
+     */
+    public int shouldBe() { return shouldBe; }
+
     /** True if the pattern fixes every bit of this field. */
     public boolean isFixed() { return fixedMask == mask(); }
 

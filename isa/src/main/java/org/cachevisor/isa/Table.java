@@ -218,20 +218,22 @@ final class Table {
 
     private static void loadsAndStores(TableBuilder t) {
         // Exclusives and load-acquire/store-release (ARMv8.0 layout of "Load/store exclusive").
-        // Simplification: the Arm ARM draws the unused Rs/Rt2 of LDXR/LDAR/STLR (and Ra of
-        // SMULH/UMULH below) as should-be-one "(1)" bits, CONSTRAINED UNPREDICTABLE when not ones;
-        // the rows fix them, so such words decode as UNALLOCATED (UNDEFINED), one of the permitted
-        // behaviours; GNU as never produces them, so guests built with it are unaffected.
+        // Simplification: the Arm ARM draws the unused Rs/Rt2 of LDXR/STLR/STXR/LDXP (and Ra of
+        // SMULH/UMULH below) as should-be-one "(1)" bits, CONSTRAINED UNPREDICTABLE when not
+        // ones; the rows mark them "=(11111)": variable when decoding (the executor ignores them,
+        // executing as if ones, as objdump decodes them and cores commonly behave), ones when
+        // encoding (as GNU as writes). LDAR keeps them fixed: objdump treats other values as
+        // undefined, so do we (UNDEFINED is one of the permitted behaviours).
         String[][] ex = {{"00", "B", "W", "32"}, {"01", "H", "W", "32"}, {"10", "", "W", "32"}, {"11", "", "X", "64"}};
         for (String[] e : ex) {
             String size = e[0], sfx = e[1], r = e[2], w = e[3];
             String p = "size=" + size + " 001000 ";
             String low = sfx.toLowerCase();
-            t.row("STXR" + sfx + "_SR" + w + "_ldstexcl", "STXR" + sfx, LDST_EXCLUSIVE, p + "o2=0 L=0 o1=0 Rs:5 o0=0 Rt2=11111 Rn:5 Rt:5", "stxr" + low + " W(Rs), " + r + "(Rt), M0");
-            t.row("STLXR" + sfx + "_SR" + w + "_ldstexcl", "STLXR" + sfx, LDST_EXCLUSIVE, p + "o2=0 L=0 o1=0 Rs:5 o0=1 Rt2=11111 Rn:5 Rt:5", "stlxr" + low + " W(Rs), " + r + "(Rt), M0");
-            t.row("LDXR" + sfx + "_LR" + w + "_ldstexcl", "LDXR" + sfx, LDST_EXCLUSIVE, p + "o2=0 L=1 o1=0 Rs=11111 o0=0 Rt2=11111 Rn:5 Rt:5", "ldxr" + low + " " + r + "(Rt), M0");
-            t.row("LDAXR" + sfx + "_LR" + w + "_ldstexcl", "LDAXR" + sfx, LDST_EXCLUSIVE, p + "o2=0 L=1 o1=0 Rs=11111 o0=1 Rt2=11111 Rn:5 Rt:5", "ldaxr" + low + " " + r + "(Rt), M0");
-            t.row("STLR" + sfx + "_SL" + w + "_ldstexcl", "STLR" + sfx, LDST_ORDERED, p + "o2=1 L=0 o1=0 Rs=11111 o0=1 Rt2=11111 Rn:5 Rt:5", "stlr" + low + " " + r + "(Rt), M0");
+            t.row("STXR" + sfx + "_SR" + w + "_ldstexcl", "STXR" + sfx, LDST_EXCLUSIVE, p + "o2=0 L=0 o1=0 Rs:5 o0=0 Rt2=(11111) Rn:5 Rt:5", "stxr" + low + " W(Rs), " + r + "(Rt), M0");
+            t.row("STLXR" + sfx + "_SR" + w + "_ldstexcl", "STLXR" + sfx, LDST_EXCLUSIVE, p + "o2=0 L=0 o1=0 Rs:5 o0=1 Rt2=(11111) Rn:5 Rt:5", "stlxr" + low + " W(Rs), " + r + "(Rt), M0");
+            t.row("LDXR" + sfx + "_LR" + w + "_ldstexcl", "LDXR" + sfx, LDST_EXCLUSIVE, p + "o2=0 L=1 o1=0 Rs=(11111) o0=0 Rt2=(11111) Rn:5 Rt:5", "ldxr" + low + " " + r + "(Rt), M0");
+            t.row("LDAXR" + sfx + "_LR" + w + "_ldstexcl", "LDAXR" + sfx, LDST_EXCLUSIVE, p + "o2=0 L=1 o1=0 Rs=(11111) o0=1 Rt2=(11111) Rn:5 Rt:5", "ldaxr" + low + " " + r + "(Rt), M0");
+            t.row("STLR" + sfx + "_SL" + w + "_ldstexcl", "STLR" + sfx, LDST_ORDERED, p + "o2=1 L=0 o1=0 Rs=(11111) o0=1 Rt2=(11111) Rn:5 Rt:5", "stlr" + low + " " + r + "(Rt), M0");
             t.row("LDAR" + sfx + "_LR" + w + "_ldstexcl", "LDAR" + sfx, LDST_ORDERED, p + "o2=1 L=1 o1=0 Rs=11111 o0=1 Rt2=11111 Rn:5 Rt:5", "ldar" + low + " " + r + "(Rt), M0");
             String lp = "size=" + size + " 111 V=0 00 A=1 R=0 1 Rs=11111 o3=1 opc=100 00 Rn:5 Rt:5";
             t.row("LDAPR" + sfx + "_" + w + "L_memop", "LDAPR" + sfx, LDST_ORDERED, lp, "ldapr" + low + " " + r + "(Rt), M0").feature("FEAT_LRCPC");
@@ -240,8 +242,8 @@ final class Table {
             String p = "size=" + e[0] + " 001000 ", r = e[1], w = e[2];
             t.row("STXP_SP" + w + "_ldstexcl", "STXP", LDST_EXCLUSIVE, p + "o2=0 L=0 o1=1 Rs:5 o0=0 Rt2:5 Rn:5 Rt:5", "stxp W(Rs), " + r + "(Rt), " + r + "(Rt2), M0");
             t.row("STLXP_SP" + w + "_ldstexcl", "STLXP", LDST_EXCLUSIVE, p + "o2=0 L=0 o1=1 Rs:5 o0=1 Rt2:5 Rn:5 Rt:5", "stlxp W(Rs), " + r + "(Rt), " + r + "(Rt2), M0");
-            t.row("LDXP_LP" + w + "_ldstexcl", "LDXP", LDST_EXCLUSIVE, p + "o2=0 L=1 o1=1 Rs=11111 o0=0 Rt2:5 Rn:5 Rt:5", "ldxp " + r + "(Rt), " + r + "(Rt2), M0");
-            t.row("LDAXP_LP" + w + "_ldstexcl", "LDAXP", LDST_EXCLUSIVE, p + "o2=0 L=1 o1=1 Rs=11111 o0=1 Rt2:5 Rn:5 Rt:5", "ldaxp " + r + "(Rt), " + r + "(Rt2), M0");
+            t.row("LDXP_LP" + w + "_ldstexcl", "LDXP", LDST_EXCLUSIVE, p + "o2=0 L=1 o1=1 Rs=(11111) o0=0 Rt2:5 Rn:5 Rt:5", "ldxp " + r + "(Rt), " + r + "(Rt2), M0");
+            t.row("LDAXP_LP" + w + "_ldstexcl", "LDAXP", LDST_EXCLUSIVE, p + "o2=0 L=1 o1=1 Rs=(11111) o0=1 Rt2:5 Rn:5 Rt:5", "ldaxp " + r + "(Rt), " + r + "(Rt2), M0");
         }
 
         t.row("LDR_32_loadlit", "LDR (literal)", LOAD_LITERAL, "opc=00 011 V=0 00 imm19:19 Rt:5", "ldr W(Rt), LABEL(imm19)");
@@ -404,8 +406,8 @@ final class Table {
         t.alias("SMNEGL_SMSUBL_64WA_dp_3src", "SMNEGL", "SMSUBL_64WA_dp_3src", "Ra=31", null, "smnegl X(Rd), W(Rn), W(Rm)");
         t.alias("UMULL_UMADDL_64WA_dp_3src", "UMULL", "UMADDL_64WA_dp_3src", "Ra=31", null, "umull X(Rd), W(Rn), W(Rm)");
         t.alias("UMNEGL_UMSUBL_64WA_dp_3src", "UMNEGL", "UMSUBL_64WA_dp_3src", "Ra=31", null, "umnegl X(Rd), W(Rn), W(Rm)");
-        t.row("SMULH_64_dp_3src", "SMULH", DP_3SRC, "sf=1" + dp3 + "010 Rm:5 o0=0 Ra=11111 Rn:5 Rd:5", "smulh X(Rd), X(Rn), X(Rm)");
-        t.row("UMULH_64_dp_3src", "UMULH", DP_3SRC, "sf=1" + dp3 + "110 Rm:5 o0=0 Ra=11111 Rn:5 Rd:5", "umulh X(Rd), X(Rn), X(Rm)");
+        t.row("SMULH_64_dp_3src", "SMULH", DP_3SRC, "sf=1" + dp3 + "010 Rm:5 o0=0 Ra=(11111) Rn:5 Rd:5", "smulh X(Rd), X(Rn), X(Rm)");
+        t.row("UMULH_64_dp_3src", "UMULH", DP_3SRC, "sf=1" + dp3 + "110 Rm:5 o0=0 Ra=(11111) Rn:5 Rd:5", "umulh X(Rd), X(Rn), X(Rm)");
     }
 
     static String bin(int v, int width) {

@@ -13,7 +13,9 @@ import java.util.Map;
  *   <li>{@code 100010} — literal bits (unnamed);</li>
  *   <li>{@code imm12:12} — a named variable field of 12 bits;</li>
  *   <li>{@code sf=1} — a named field the row fixes (width = number of digits); {@code x} digits
- *       stay variable, e.g. {@code op0=1x}.</li>
+ *       stay variable, e.g. {@code op0=1x};</li>
+ *   <li>{@code Rs=(11111)} — a should-be field (the manual's "(1)" bits): variable for decoding,
+ *       written with this value by the encoder and assembler.</li>
  * </ul>
  */
 final class TableBuilder {
@@ -100,6 +102,11 @@ final class TableBuilder {
                 int width = Integer.parseInt(tok.substring(colon + 1));
                 bit -= width;
                 addField(id, fields, new Field(name, bit, width, 0, 0));
+            } else if (eq > 0 && tok.charAt(eq + 1) == '(') {
+                String name = tok.substring(0, eq);
+                String bits = tok.substring(eq + 2, tok.length() - 1);
+                bit -= bits.length();
+                addField(id, fields, new Field(name, bit, bits.length(), 0, 0, Integer.parseInt(bits, 2)));
             } else if (eq > 0) {
                 String name = tok.substring(0, eq);
                 String bits = tok.substring(eq + 1);

@@ -540,7 +540,7 @@ public final class Assembler {
         for (Encoding e : cands) {
             c.pos = start;
             try {
-                int w = operands(e, e.value() | preset, c, ctx);
+                int w = operands(e, e.defaultWord() | preset, c, ctx);
                 if (A64.decode(w) == null) {
                     throw new AsmException("invalid operand combination for " + mn + " (unallocated encoding 0x" + Integer.toHexString(w) + ")", start);
                 }

@@ -775,10 +775,10 @@ public final class Operands {
                     c.skipWs();
                     int at2 = c.pos;
                     long amount = imm(c, ctx);
-                    if (amount == scale && (scale != 0 || true)) s = 1;
-                    else if (amount == 0) s = 0;
-                    else throw c.errorAt("shift amount must be 0 or " + scale, at2);
-                    if (scale != 0 && amount == 0) s = 0;
+                    // S selects a shift by the access size; for bytes an explicit "#0" sets S
+                    // (GNU as: "ldrb w0, [x1, x2, lsl #0]" has S = 1), otherwise "#0" means S = 0.
+                    if (amount != 0 && amount != scale) throw c.errorAt("shift amount must be 0 or " + scale, at2);
+                    s = amount == scale ? 1 : 0;
                 } else if (ext == 3) {
                     throw c.error("expected a shift amount after lsl");
                 }
