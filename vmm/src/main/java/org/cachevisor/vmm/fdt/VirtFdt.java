@@ -8,7 +8,8 @@ import org.cachevisor.vmm.board.VirtBoard;
  * Builds the device tree that describes a {@link VirtBoard} to its guest, following what QEMU's
  * hw/arm/virt.c writes (so that U-Boot's qemu_arm64 and Linux find the same nodes) and the Linux
  * bindings (Documentation/devicetree/bindings: arm/cpus, arm/psci, timer/arm,arch_timer,
- * interrupt-controller/arm,gic(-v3), serial/arm,pl011, rtc/arm,pl031, mtd/mtd-physmap).
+ * interrupt-controller/arm,gic(-v3), serial/arm,pl011, rtc/arm,pl031, mtd/mtd-physmap). QemuDtbDifferentialTest
+ * compares it with the blob QEMU itself writes ({@code -M virt,dumpdtb=...}).
  *
  * <p>Nodes: / (compatible "linux,dummy-virt", #address-cells = #size-cells = 2, interrupt-parent = the
  * GIC), /memory@40000000, /cpus with cpu@N (device_type "cpu", compatible "arm,cortex-a57", reg = the
@@ -65,7 +66,7 @@ public final class VirtFdt {
         root.propU32("#size-cells", 2);
         root.propU32("#address-cells", 2);
         root.propString("compatible", "linux,dummy-virt");
-        root.propString("model", "Cachevisor virt");
+        root.propString("model", "linux,dummy-virt"); // as QEMU; U-Boot prints it as "Model:"
 
         FdtNode psci = root.addChild("psci");
         psci.propU32("migrate", PSCI_MIGRATE);
@@ -99,11 +100,11 @@ public final class VirtFdt {
                     hi(VirtBoard.GIC_CPU_BASE), lo(VirtBoard.GIC_CPU_BASE), hi(VirtBoard.GIC_CPU_SIZE), lo(VirtBoard.GIC_CPU_SIZE));
             gic.propString("compatible", "arm,cortex-a15-gic");
         } else {
-            long redistSize = VirtBoard.GICV3_REDIST_FRAME_SIZE * board.vcpus();
+            /* As QEMU: the whole redistributor window (GICR_TYPER.Last marks the final frame); no
+             * maintenance interrupt, which QEMU lists only when the guest has EL2 (ours does not). */
             gic.propCells("reg", hi(VirtBoard.GIC_DIST_BASE), lo(VirtBoard.GIC_DIST_BASE), hi(VirtBoard.GIC_DIST_SIZE), lo(VirtBoard.GIC_DIST_SIZE),
-                    hi(VirtBoard.GIC_REDIST_BASE), lo(VirtBoard.GIC_REDIST_BASE), hi(redistSize), lo(redistSize));
+                    hi(VirtBoard.GIC_REDIST_BASE), lo(VirtBoard.GIC_REDIST_BASE), hi(VirtBoard.GIC_REDIST_SIZE), lo(VirtBoard.GIC_REDIST_SIZE));
             gic.propU32("#redistributor-regions", 1);
-            gic.propCells("interrupts", GIC_PPI, 9, IRQ_TYPE_LEVEL_HIGH); // maintenance interrupt, PPI 9
             gic.propString("compatible", "arm,gic-v3");
         }
         /* As QEMU: an empty "ranges" and two-cell addressing for (future) GICv2m/ITS child frames; an

@@ -51,9 +51,9 @@ class VirtFdtTest {
         Dtc.Result r = Dtc.decompile(VirtFdt.build(board, VirtFdt.Chosen.NONE));
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stderr()).isEmpty();
-        // 20 redistributors of 128 KiB = 0x280000 bytes from 0x80a0000.
+        // The whole redistributor window 0x80a0000 + 0xf60000 (room for 123 redistributors of 128 KiB).
         assertThat(section(r.dts(), "intc@8000000 {")).contains("compatible = \"arm,gic-v3\";")
-                .contains("reg = <0x00 0x8000000 0x00 0x10000 0x00 0x80a0000 0x00 0x280000>;");
+                .contains("reg = <0x00 0x8000000 0x00 0x10000 0x00 0x80a0000 0x00 0xf60000>;");
         assertThat(r.dts()).contains("cpu@f {").contains("cpu@103 {").doesNotContain("cpu@104").contains("interrupts = <0x01 0x0d 0x04 0x01 0x0e 0x04");
         String chosen = section(r.dts(), "chosen {");
         assertThat(chosen).doesNotContain("initrd").doesNotContain("bootargs");
