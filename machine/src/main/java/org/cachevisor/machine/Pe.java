@@ -311,11 +311,21 @@ public final class Pe {
     /** Number of TLBI instructions executed (recorded no-ops until the MMU exists). */
     public long tlbiCount() { return tlbiCount; }
 
-    /** Reads a system register by table id (for the hypervisor and tests; no trap checks). */
-    public long readSysReg(int id) { return readSys(id); }
+    /** Reads a system register by {@link SysRegs} id (for the hypervisor and tests; no trap checks). */
+    public long readSysReg(int id) {
+        checkSysRegId(id);
+        return readSys(id);
+    }
 
-    /** Writes a system register by table id (for the hypervisor and tests; no trap checks). */
-    public void writeSysReg(int id, long value) { writeSys(id, value); }
+    /** Writes a system register by {@link SysRegs} id (for the hypervisor and tests; no trap checks). */
+    public void writeSysReg(int id, long value) {
+        checkSysRegId(id);
+        writeSys(id, value);
+    }
+
+    private static void checkSysRegId(int id) {
+        if (id < 0 || id >= SysRegs.COUNT) throw new IllegalArgumentException("system register id " + id + " outside 0.." + (SysRegs.COUNT - 1));
+    }
 
     // ---- EL2 interface
 
@@ -901,47 +911,47 @@ public final class Pe {
                 pc += di.imm;
                 return;
             case Op.LDR_X_UIMM: {
-                long base = r[di.n];
-                if (di.spBase && spAlignCheck && (base & 15) != 0) throw spAlignmentFault();
-                r[di.t] = load(base + di.imm, 8);
+                long baseVa = r[di.n];
+                if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
+                r[di.t] = load(baseVa + di.imm, 8);
                 break;
             }
             case Op.STR_X_UIMM: {
-                long base = r[di.n];
-                if (di.spBase && spAlignCheck && (base & 15) != 0) throw spAlignmentFault();
-                store(base + di.imm, 8, r[di.t]);
+                long baseVa = r[di.n];
+                if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
+                store(baseVa + di.imm, 8, r[di.t]);
                 break;
             }
             case Op.LDR_W_UIMM: {
-                long base = r[di.n];
-                if (di.spBase && spAlignCheck && (base & 15) != 0) throw spAlignmentFault();
-                r[di.t] = load(base + di.imm, 4);
+                long baseVa = r[di.n];
+                if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
+                r[di.t] = load(baseVa + di.imm, 4);
                 break;
             }
             case Op.STR_W_UIMM: {
-                long base = r[di.n];
-                if (di.spBase && spAlignCheck && (base & 15) != 0) throw spAlignmentFault();
-                store(base + di.imm, 4, r[di.t]);
+                long baseVa = r[di.n];
+                if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
+                store(baseVa + di.imm, 4, r[di.t]);
                 break;
             }
             case Op.LDRB_UIMM: {
-                long base = r[di.n];
-                if (di.spBase && spAlignCheck && (base & 15) != 0) throw spAlignmentFault();
-                r[di.t] = load(base + di.imm, 1);
+                long baseVa = r[di.n];
+                if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
+                r[di.t] = load(baseVa + di.imm, 1);
                 break;
             }
             case Op.STR_X_POST: {
-                long base = r[di.n];
-                if (di.spBase && spAlignCheck && (base & 15) != 0) throw spAlignmentFault();
-                store(base, 8, r[di.t]);
-                r[di.n] = base + di.imm;
+                long baseVa = r[di.n];
+                if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
+                store(baseVa, 8, r[di.t]);
+                r[di.n] = baseVa + di.imm;
                 break;
             }
             case Op.LDR_X_POST: {
-                long base = r[di.n];
-                if (di.spBase && spAlignCheck && (base & 15) != 0) throw spAlignmentFault();
-                r[di.t] = load(base, 8);
-                r[di.n] = base + di.imm;
+                long baseVa = r[di.n];
+                if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
+                r[di.t] = load(baseVa, 8);
+                r[di.n] = baseVa + di.imm;
                 break;
             }
             case Op.ADDSUB_IMM: addSub(di, di.imm, 0); break;
@@ -1203,35 +1213,35 @@ public final class Pe {
 
     /** Single-register loads and stores: unsigned offset, pre/post-index, unscaled, unprivileged, register offset. */
     private void ldst(Decoded di) {
-        long address = r[di.n];
-        if (di.spBase && spAlignCheck && (address & 15) != 0) throw spAlignmentFault();
+        long va = r[di.n];
+        if (di.spBase && spAlignCheck && (va & 15) != 0) throw spAlignmentFault();
         long offset = di.sub == 1 ? Asl.extend(r[di.m], di.extendType, di.shiftAmount) : di.imm;
-        if (di.mode != Decoded.MODE_POST) address += offset;
+        if (di.mode != Decoded.MODE_POST) va += offset;
         // Simplification: LDTR/STTR (unprivileged) at EL1 check EL0 permissions; with no stage-1
         // permissions yet (MMU off / flat regime) they behave exactly as LDR/STR.
         if (di.flag1) {
-            store(address, di.size, r[di.t]);
+            store(va, di.size, r[di.t]);
         } else {
-            r[di.t] = extendLoad(load(address, di.size), di.size, di.flag2, di.regsize);
+            r[di.t] = extendLoad(load(va, di.size), di.size, di.flag2, di.regsize);
         }
         if (di.mode != Decoded.MODE_OFFSET && di.flag3) {
-            if (di.mode == Decoded.MODE_POST) address += offset;
-            r[di.n] = address;
+            if (di.mode == Decoded.MODE_POST) va += offset;
+            r[di.n] = va;
         }
     }
 
     private void ldstPair(Decoded di) {
-        long address = r[di.n];
-        if (di.spBase && spAlignCheck && (address & 15) != 0) throw spAlignmentFault();
-        if (di.mode != Decoded.MODE_POST) address += di.imm;
+        long va = r[di.n];
+        if (di.spBase && spAlignCheck && (va & 15) != 0) throw spAlignmentFault();
+        if (di.mode != Decoded.MODE_POST) va += di.imm;
         int size = di.size;
         if (di.flag1) {
             long d1 = r[di.t], d2 = r[di.t2];
-            store(address, size, d1);
-            store(address + size, size, d2);
+            store(va, size, d1);
+            store(va + size, size, d2);
         } else {
-            long v1 = load(address, size);
-            long v2 = load(address + size, size);
+            long v1 = load(va, size);
+            long v2 = load(va + size, size);
             if (di.flag2) {
                 v1 = (int) v1;
                 v2 = (int) v2;
@@ -1240,8 +1250,8 @@ public final class Pe {
             r[di.t2] = v2;
         }
         if (di.mode != Decoded.MODE_OFFSET && di.flag3) {
-            if (di.mode == Decoded.MODE_POST) address += di.imm;
-            r[di.n] = address;
+            if (di.mode == Decoded.MODE_POST) va += di.imm;
+            r[di.n] = va;
         }
     }
 
@@ -1251,14 +1261,14 @@ public final class Pe {
      * granule, here one cache line). Exclusives must be aligned to their total size.
      */
     private void ldstExclusive(Decoded di) {
-        long address = r[di.n];
-        if (di.spBase && spAlignCheck && (address & 15) != 0) throw spAlignmentFault();
+        long va = r[di.n];
+        if (di.spBase && spAlignCheck && (va & 15) != 0) throw spAlignmentFault();
         int size = di.size;
         boolean pairAccess = di.flag2;
         int total = pairAccess ? 2 * size : size;
-        long pa = translateData(address);
+        long pa = translateData(va);
         int attrs = accAttrs;
-        if ((address & (total - 1)) != 0) checkAlignment(address, total, attrs, di.flag1, true);
+        if ((va & (total - 1)) != 0) checkAlignment(va, total, attrs, di.flag1, true);
         if (!di.flag1) {
             long v1, v2 = 0;
             try {
@@ -1274,7 +1284,7 @@ public final class Pe {
                     v1 = mem.read(index, agent, AccessKind.LOAD, pa, size, attrs);
                 }
             } catch (BusError e) {
-                throw externalAbort(address, false);
+                throw externalAbort(va, false);
             }
             setExclusive(pa);
             r[di.t] = v1;
@@ -1292,7 +1302,7 @@ public final class Pe {
                         mem.write(index, agent, AccessKind.STORE, pa, size, attrs, d1);
                     }
                 } catch (BusError e) {
-                    throw externalAbort(address, true);
+                    throw externalAbort(va, true);
                 }
             }
             clearExclusive();
@@ -1303,12 +1313,12 @@ public final class Pe {
 
     /** LDAR/STLR/LDAPR and friends: aligned single-copy-atomic accesses; ordering is implicit here. */
     private void ldstOrdered(Decoded di) {
-        long address = r[di.n];
-        if (di.spBase && spAlignCheck && (address & 15) != 0) throw spAlignmentFault();
+        long va = r[di.n];
+        if (di.spBase && spAlignCheck && (va & 15) != 0) throw spAlignmentFault();
         if (di.flag1) {
-            storeAligned(address, di.size, r[di.t]);
+            storeAligned(va, di.size, r[di.t]);
         } else {
-            r[di.t] = loadAligned(address, di.size);
+            r[di.t] = loadAligned(va, di.size);
         }
     }
 

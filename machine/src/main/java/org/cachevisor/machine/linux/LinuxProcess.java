@@ -242,10 +242,10 @@ public final class LinuxProcess {
     private long buildStack(ElfReader.ElfFile elf, List<String> argv, List<String> envp, List<ElfReader.Segment> loads) {
         imageLow = Long.MAX_VALUE;
         for (ElfReader.Segment s : loads) imageLow = Math.min(imageLow, s.va() & -PAGE);
-        long p = STACK_TOP;
+        long cursorVa = STACK_TOP;
         // AT_RANDOM: 16 deterministic bytes
-        p -= 16;
-        long randomVa = p;
+        cursorVa -= 16;
+        long randomVa = cursorVa;
         byte[] rnd = new byte[16];
         random.nextBytes(rnd);
         writeGuest(randomVa, rnd);
@@ -254,20 +254,20 @@ public final class LinuxProcess {
         long[] envpVa = new long[envp.size()];
         for (int i = 0; i < argv.size(); i++) {
             byte[] s = (argv.get(i) + "\0").getBytes(StandardCharsets.UTF_8);
-            p -= s.length;
-            writeGuest(p, s);
-            argvVa[i] = p;
+            cursorVa -= s.length;
+            writeGuest(cursorVa, s);
+            argvVa[i] = cursorVa;
         }
         for (int i = 0; i < envp.size(); i++) {
             byte[] s = (envp.get(i) + "\0").getBytes(StandardCharsets.UTF_8);
-            p -= s.length;
-            writeGuest(p, s);
-            envpVa[i] = p;
+            cursorVa -= s.length;
+            writeGuest(cursorVa, s);
+            envpVa[i] = cursorVa;
         }
         byte[] platform = "aarch64\0".getBytes(StandardCharsets.US_ASCII);
-        p -= platform.length;
-        writeGuest(p, platform);
-        long platformVa = p;
+        cursorVa -= platform.length;
+        writeGuest(cursorVa, platform);
+        long platformVa = cursorVa;
         long phdrVa = 0;
         for (ElfReader.Segment s : loads) {
             long off = elf.programHeaderOffset();
@@ -292,19 +292,19 @@ public final class LinuxProcess {
             0, 0,                               // AT_NULL
         };
         int words = 1 + argv.size() + 1 + envp.size() + 1 + auxv.length;
-        p = (p - 8L * words) & -16L;
-        long sp = p;
-        long q = sp;
-        writeGuestLong(q, argv.size());
-        q += 8;
-        for (long a : argvVa) { writeGuestLong(q, a); q += 8; }
-        writeGuestLong(q, 0);
-        q += 8;
-        for (long e : envpVa) { writeGuestLong(q, e); q += 8; }
-        writeGuestLong(q, 0);
-        q += 8;
-        for (long v : auxv) { writeGuestLong(q, v); q += 8; }
-        return sp;
+        cursorVa = (cursorVa - 8L * words) & -16L;
+        long spVa = cursorVa;
+        long slotVa = spVa;
+        writeGuestLong(slotVa, argv.size());
+        slotVa += 8;
+        for (long a : argvVa) { writeGuestLong(slotVa, a); slotVa += 8; }
+        writeGuestLong(slotVa, 0);
+        slotVa += 8;
+        for (long e : envpVa) { writeGuestLong(slotVa, e); slotVa += 8; }
+        writeGuestLong(slotVa, 0);
+        slotVa += 8;
+        for (long v : auxv) { writeGuestLong(slotVa, v); slotVa += 8; }
+        return spVa;
     }
 
     // ---------------------------------------------------------------------------------- system calls
@@ -328,8 +328,8 @@ public final class LinuxProcess {
                 if (a2 < 0 || a2 > 1024 || !mapped(a1, a2 * 16)) return -EINVAL;
                 long total = 0;
                 for (int i = 0; i < a2; i++) {
-                    long base = readGuestLong(a1 + 16L * i), len = readGuestLong(a1 + 16L * i + 8);
-                    long r = write((int) a0, base, len);
+                    long baseVa = readGuestLong(a1 + 16L * i), len = readGuestLong(a1 + 16L * i + 8);
+                    long r = write((int) a0, baseVa, len);
                     if (r < 0) return total > 0 ? total : r;
                     total += r;
                 }
@@ -409,12 +409,12 @@ public final class LinuxProcess {
         }
     }
 
-    private long write(int fd, long buf, long count) {
+    private long write(int fd, long bufVa, long count) {
         if (fd != 1 && fd != 2) return -EBADF;
         if (count < 0 || count > (64 << 20)) return -EINVAL;
         if (count == 0) return 0;
-        if (!mapped(buf, count)) return -EFAULT;
-        byte[] b = readGuest(buf, (int) count);
+        if (!mapped(bufVa, count)) return -EFAULT;
+        byte[] b = readGuest(bufVa, (int) count);
         try {
             (fd == 1 ? stdout : stderr).write(b);
         } catch (IOException e) {
