@@ -214,7 +214,7 @@ public final class Mmu {
             int tsz = clampTsz((int) (upper ? tcr >>> 16 : tcr) & 63);
             boolean tbi = (tcr & (upper ? TranslationContext.TCR_TBI1 : TranslationContext.TCR_TBI0)) != 0;
             // AArch64.S1IsInputAddressValid: VA[top:inputsize] all equal to VA[55] (top = 55 with TBI).
-            long high = tbi ? (va << 8) >> (8 + 64 - tsz - 1) : va >> (64 - tsz - 1);
+            long high = tbi ? (va << 8) >> (8 + 64 - tsz) : va >> (64 - tsz);
             if (high != 0 && high != -1) {
                 fault.set(FaultRecord.TRANSLATION, 0, false, false, va, 0);
                 return FAULT;
@@ -560,7 +560,7 @@ public final class Mmu {
         boolean upper = (va & (1L << 55)) != 0;
         int tsz = clampTsz((int) (upper ? tcr >>> 16 : tcr) & 63);
         boolean tbi = (tcr & (upper ? TranslationContext.TCR_TBI1 : TranslationContext.TCR_TBI0)) != 0;
-        long high = tbi ? (va << 8) >> (8 + 64 - tsz - 1) : va >> (64 - tsz - 1);
+        long high = tbi ? (va << 8) >> (8 + 64 - tsz) : va >> (64 - tsz);
         if (high != 0 && high != -1) {
             fault.set(FaultRecord.TRANSLATION, 0, false, false, va, 0);
             return fault.parEl1();
