@@ -50,15 +50,35 @@ public final class Disassembler {
 
     /**
      * objdump-like lines for a code buffer (little-endian words from {@code base}):
-     * {@code "   4000a0:\td2800000 \tmov\tx0, #0x0"}. A trailing partial word is ignored.
+     * {@code "  4000a0:\td2800000 \tmov\tx0, #0x0"}. A trailing partial word is ignored.
+     *
+     * <p>The address column follows objdump's rule: the 16-digit address loses the leading zeros that
+     * the buffer's end address has, in chunks of four, always keeping one; remaining leading zeros
+     * print as spaces.
      */
     public static List<String> disassembleAll(byte[] code, long base) {
         List<String> lines = new ArrayList<>();
+        int skip = addressCharsToSkip(base + code.length);
         for (int i = 0; i + 4 <= code.length; i += 4) {
             int w = (code[i] & 0xff) | (code[i + 1] & 0xff) << 8 | (code[i + 2] & 0xff) << 16 | (code[i + 3] & 0xff) << 24;
             long pc = base + i;
-            lines.add(String.format("%9x:\t%08x \t%s", pc, w, disassemble(w, pc)));
+            lines.add(address(pc, skip) + ":\t" + String.format("%08x \t%s", w, disassemble(w, pc)));
         }
         return lines;
+    }
+
+    private static int addressCharsToSkip(long end) {
+        String digits = String.format("%016x", end);
+        int zeros = 0;
+        while (zeros < 16 && digits.charAt(zeros) == '0') zeros++;
+        if (zeros == 16 && end != 0) return 0;
+        return zeros == 0 ? 0 : (zeros - 1) & -4;
+    }
+
+    private static String address(long pc, int skip) {
+        char[] c = String.format("%016x", pc).substring(skip).toCharArray();
+        int i = 0;
+        while (i < c.length - 1 && c[i] == '0') c[i++] = ' ';
+        return new String(c);
     }
 }

@@ -12,8 +12,8 @@ class DisassemblerTest {
         byte[] code = {0x00, 0x00, (byte) 0x80, (byte) 0xd2, (byte) 0xc0, 0x03, 0x5f, (byte) 0xd6};   // mov x0, #0 ; ret
         List<String> lines = Disassembler.disassembleAll(code, 0x4000a0);
         assertThat(lines).containsExactly(
-                "   4000a0:\td2800000 \tmov\tx0, #0x0                   \t// #0",
-                "   4000a4:\td65f03c0 \tret");
+                "  4000a0:\td2800000 \tmov\tx0, #0x0                   \t// #0",
+                "  4000a4:\td65f03c0 \tret");
     }
 
     @Test
