@@ -261,7 +261,7 @@
 	sysl	xzr, #0, C10, C12, #6
 	sysl	x24, #4, C7, C6, #7
 // MSR_SR_systemmove
-	msr	sctlr_el1, x9
+	msr	esr_el1, x9
 	msr	s3_3_c15_c15_7, x3
 	msr	s3_5_c15_c14_0, x16
 // MRS_RS_systemmove
@@ -1428,11 +1428,11 @@
 	esb
 	esb
 	esb
-// PSB_HI_hints
+// PSB_HC_hints
 	psb	csync
 	psb	csync
 	psb	csync
-// TSB_HI_hints
+// TSB_HC_hints
 	tsb	csync
 	tsb	csync
 	tsb	csync
@@ -1476,7 +1476,7 @@
 	autibsp
 	autibsp
 	autibsp
-// BTI_HINT_HM_hints
+// BTI_HB_hints
 	bti	j
 	bti	j
 	bti	jc

@@ -48,6 +48,15 @@ public final class SysRegs {
         r("ID_AA64AFR0_EL1", 3, 0, 0, 5, 4, RO); r("ID_AA64AFR1_EL1", 3, 0, 0, 5, 5, RO);
         r("ID_AA64ISAR0_EL1", 3, 0, 0, 6, 0, RO); r("ID_AA64ISAR1_EL1", 3, 0, 0, 6, 1, RO);
         r("ID_AA64MMFR0_EL1", 3, 0, 0, 7, 0, RO); r("ID_AA64MMFR1_EL1", 3, 0, 0, 7, 1, RO); r("ID_AA64MMFR2_EL1", 3, 0, 0, 7, 2, RO);
+        r("ID_AA64ZFR0_EL1", 3, 0, 0, 4, 4, RO); r("ID_AA64SMFR0_EL1", 3, 0, 0, 4, 5, RO); r("ID_AA64ISAR2_EL1", 3, 0, 0, 6, 2, RO);
+        // AArch32 identification registers (Linux reads them when it builds its feature view)
+        String[] aarch32Id = {"ID_PFR0_EL1", "ID_PFR1_EL1", "ID_DFR0_EL1", "ID_AFR0_EL1", "ID_MMFR0_EL1", "ID_MMFR1_EL1", "ID_MMFR2_EL1",
+                              "ID_MMFR3_EL1", "ID_ISAR0_EL1", "ID_ISAR1_EL1", "ID_ISAR2_EL1", "ID_ISAR3_EL1", "ID_ISAR4_EL1", "ID_ISAR5_EL1",
+                              "ID_MMFR4_EL1", "ID_ISAR6_EL1", "MVFR0_EL1", "MVFR1_EL1", "MVFR2_EL1", null, "ID_PFR2_EL1", "ID_DFR1_EL1",
+                              "ID_MMFR5_EL1"};
+        for (int i = 0; i < aarch32Id.length; i++) {
+            if (aarch32Id[i] != null) r(aarch32Id[i], 3, 0, 0, 1 + i / 8, i % 8, RO);
+        }
         r("CCSIDR_EL1", 3, 1, 0, 0, 0, RO); r("CLIDR_EL1", 3, 1, 0, 0, 1, RO); r("AIDR_EL1", 3, 1, 0, 0, 7, RO);
         r("CSSELR_EL1", 3, 2, 0, 0, 0, RW);
         r("CTR_EL0", 3, 3, 0, 0, 1, RO); r("DCZID_EL0", 3, 3, 0, 0, 7, RO);
@@ -88,6 +97,7 @@ public final class SysRegs {
         r("ESR_EL3", 3, 6, 5, 2, 0, RW); r("FAR_EL3", 3, 6, 6, 0, 0, RW); r("MAIR_EL3", 3, 6, 10, 2, 0, RW);
         r("VBAR_EL3", 3, 6, 12, 0, 0, RW);
         // Debug (Linux touches the OS lock at boot)
+        r("MDCCSR_EL0", 2, 3, 0, 1, 0, RO); r("MDCCINT_EL1", 2, 0, 0, 2, 0, RW);
         r("MDSCR_EL1", 2, 0, 0, 2, 2, RW); r("OSLAR_EL1", 2, 0, 1, 0, 4, WO);
         r("OSLSR_EL1", 2, 0, 1, 1, 4, RO); r("OSDLR_EL1", 2, 0, 1, 3, 4, RW);
         // GICv3 CPU interface

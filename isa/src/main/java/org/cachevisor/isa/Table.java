@@ -166,7 +166,7 @@ final class Table {
         hintAlias(t, "AUTIASP", 3, 5, "autiasp", "FEAT_PAuth");
         hintAlias(t, "AUTIBZ", 3, 6, "autibz", "FEAT_PAuth");
         hintAlias(t, "AUTIBSP", 3, 7, "autibsp", "FEAT_PAuth");
-        t.alias("BTI_HINT_HM_hints", "BTI", "HINT_HM_hints", "CRm=4", "(op2 & 1) == 0", "bti BTI");
+        t.alias("BTI_HB_hints", "BTI", "HINT_HM_hints", "CRm=4", "(op2 & 1) == 0", "bti BTI");
 
         String barrier = "1101010100 L=0 op0=00 op1=011 CRn=0011 ";
         t.row("CLREX_BN_barriers", "CLREX", BARRIER, barrier + "CRm:4 op2=010 Rt=11111", "clrex OHEX(CRm,15)");
@@ -204,7 +204,8 @@ final class Table {
     }
 
     private static void hintAlias(TableBuilder t, String name, int crm, int op2, String template, String feature) {
-        t.alias(name + "_HI_hints", name, "HINT_HM_hints", "CRm=" + crm + " op2=" + op2, null, template);
+        String id = name + (name.equals("PSB") || name.equals("TSB") ? "_HC_hints" : "_HI_hints");
+        t.alias(id, name + (template.contains(" ") ? " CSYNC" : ""), "HINT_HM_hints", "CRm=" + crm + " op2=" + op2, null, template);
     }
 
     // ------------------------------------------------------------------------- Loads and stores
