@@ -24,12 +24,21 @@ import picocli.CommandLine.Parameters;
  *
  * <p>Exit status: the guest's; 128 + signal for a fatal guest fault (132 SIGILL, 133 SIGTRAP,
  * 135 SIGBUS, 139 SIGSEGV), with the reason on stderr; 124 when {@code --max-insns} runs out; 2 for a
- * file that is not a valid static AArch64 executable. Options after the program name go to the guest
- * (use {@code --} before guest arguments that look like options).
+ * file that is not a valid static AArch64 executable. Everything after the program name, options
+ * included, goes to the guest.
  */
-@Command(name = "exec", mixinStandardHelpOptions = true,
+@Command(name = "exec", mixinStandardHelpOptions = true, modelTransformer = ExecCommand.GuestArguments.class,
         description = "Run a static AArch64 Linux ELF executable at EL0 with a minimal system-call layer.")
 public final class ExecCommand implements Callable<Integer> {
+    /** Everything after the program name belongs to the guest, options included (like env(1)). */
+    static final class GuestArguments implements CommandLine.IModelTransformer {
+        @Override
+        public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec spec) {
+            spec.parser().stopAtPositional(true);
+            return spec;
+        }
+    }
+
     @Parameters(index = "0", paramLabel = "PROG.elf", description = "A static AArch64 ELF executable (ET_EXEC).")
     Path program;
 

@@ -99,6 +99,15 @@ class ExecCommandTest {
         assertThat(r.status()).isZero();
     }
 
+    @Test
+    void exec_optionsAfterProgram_goToTheGuest() {
+        requireToolchain();
+        Result r = exec(elf("args"), "--stats", "-x");
+        assertThat(r.out()).isEqualTo("--stats\n-x\n0x0000000000001000\n");
+        assertThat(r.err()).doesNotContain("instructions in");
+        assertThat(r.status()).isZero();
+    }
+
     /** The checksum of checksum.c, recomputed here in Java from the C source's definition. */
     private static long referenceChecksum() {
         long h = 1469598103934665603L;
