@@ -78,6 +78,20 @@ public final class Pl011Uart extends Reg32Device {
         refillRx();
     }
 
+    /**
+     * Moves the bytes {@code in} can give without blocking ({@link java.io.InputStream#available()}) into
+     * the receive queue, e.g. from stdin between vCPU runs; returns how many were queued.
+     */
+    public int feedAvailable(java.io.InputStream in) throws java.io.IOException {
+        int n = in.available();
+        if (n <= 0) return 0;
+        byte[] b = new byte[n];
+        int got = in.read(b, 0, n);
+        if (got <= 0) return 0;
+        feed(got == n ? b : java.util.Arrays.copyOf(b, got));
+        return got;
+    }
+
     /** Queues the UTF-8 bytes of {@code text} for the guest to receive. */
     public void feed(String text) {
         feed(text.getBytes(StandardCharsets.UTF_8));

@@ -155,4 +155,13 @@ class Pl011UartTest {
         assertThat(r(0x004)).isZero();
         assertThat(tx.size()).isZero();
     }
+
+    @Test
+    void feedAvailable_stdinLikeStream_queuesWhatIsThere() throws Exception {
+        java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream("ok\n".getBytes());
+        assertThat(uart.feedAvailable(in)).isEqualTo(3);
+        assertThat(uart.feedAvailable(in)).isZero();
+        assertThat(uart.pendingRx()).isEqualTo(3);
+        assertThat(r(0x000)).isEqualTo('o');
+    }
 }
