@@ -128,4 +128,18 @@ class SysRegsTest {
         assertThat(g.pe.readSysReg(SysRegs.ESR_EL1)).isEqualTo(0x9600_0161L);
         assertThat(g.pe.readSysReg(SysRegs.FAR_EL1)).isEqualTo(0x3000L);
     }
+
+    @Test
+    void atS1e1r_mmuOff_writesIdentityPaWithDeviceAttributes() {
+        TestGuest g = new TestGuest();
+        // at s1e1r, x1 ; tlbi vmalle1
+        g.code(0x1000, Words.sys(0, 7, 8, 0, 1), Words.sys(0, 8, 7, 0, 31));
+        g.pe.reset(0x1000);
+        g.pe.setX(1, 0x12_3456_7ABCL);
+        g.pe.run(2);
+        // PAR_EL1: F = 0, SH[8:7] = 0b10 (outer shareable: Device), PA[47:12], ATTR[63:56] = 0x00 (Device-nGnRnE)
+        assertThat(g.pe.readSysReg(SysRegs.PAR_EL1)).isEqualTo(0x12_3456_7000L | (0b10L << 7));
+        assertThat(g.pe.tlbiCount()).isEqualTo(1L);
+        assertThat(g.pe.pc()).isEqualTo(0x1008L);
+    }
 }
