@@ -61,3 +61,29 @@ message:
         .byte   (message - table) & 0xff, (. - table) >> 1
         .org    . + 4
         .word   ~0x0f & 0xff, 7 % 3, 6 ^ 3, (2 + 3) * 4 - 1
+
+        // macros and repetition (expanded before the passes)
+        .macro  push2 a, b
+        stp     \a, \b, [sp, #-16]!
+        .endm
+        .macro  addk reg, k=1
+        add     \reg, \reg, #\k
+        .endm
+        .text
+macros:
+        push2   x0, x1
+        push2   x29, x30
+        addk    x3
+        addk    x4, 12
+        .rept   COUNT - 10
+        nop
+        .endr
+        .irp    r, x5, x6, x7
+        mov     \r, #0
+        .endr
+        .rept   2
+        .irp    n, 1, 2
+        add     x8, x8, #\n
+        .endr
+        .endr
+        ret

@@ -81,7 +81,7 @@ class DecoderTest {
     }
 
     @Test
-    void decode_rowFieldsCarryTheManualNames() {
+    void decode_rowFields_carryTheManualNames() {
         Encoding add = A64.byId("ADD_64_addsub_imm");
         assertThat(add.field("sf").extract(0x91004020)).isEqualTo(1);
         assertThat(add.field("imm12").extract(0x91004020)).isEqualTo(0x10);
@@ -97,7 +97,7 @@ class DecoderTest {
     }
 
     @Test
-    void encodings_indexIsDense() {
+    void encodings_baseRows_haveDenseIndexes() {
         List<Encoding> all = A64.encodings();
         for (int i = 0; i < all.size(); i++) assertThat(all.get(i).index()).isEqualTo(i);
         assertThat(all.size()).isGreaterThan(200);

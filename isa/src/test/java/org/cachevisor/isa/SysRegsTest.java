@@ -21,7 +21,7 @@ class SysRegsTest {
     }
 
     @Test
-    void catalogue_containsTheRegistersTheMachineNeeds() {
+    void byName_registersTheMachineNeeds_areAllCatalogued() {
         for (String n : new String[] {"CTR_EL0", "CLIDR_EL1", "CSSELR_EL1", "CCSIDR_EL1", "DCZID_EL0", "MIDR_EL1", "MPIDR_EL1",
                 "CNTFRQ_EL0", "CNTVCT_EL0", "CNTPCT_EL0", "TPIDR_EL0", "TPIDR_EL1", "TPIDRRO_EL0", "SP_EL0", "SPSel", "DAIF", "NZCV",
                 "CurrentEL", "ELR_EL1", "SPSR_EL1", "VBAR_EL1", "PAR_EL1", "CONTEXTIDR_EL1", "CPACR_EL1", "HCR_EL2", "VTTBR_EL2",

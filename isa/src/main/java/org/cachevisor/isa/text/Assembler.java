@@ -24,7 +24,8 @@ import org.cachevisor.isa.Encoding;
  * .hword .short .2byte .4byte .8byte .inst .ascii .asciz .string .space .skip .zero .align
  * .p2align .balign .org .equ .set name=expr .ltorg .pool}, and {@code .global .globl .type .size
  * .file .ident .arch .cpu .extern .local .weak .hidden .cfi_*} (accepted, recorded or ignored);
- * expressions with {@code + - * / % << >> & | ^ ~ ! ( ) .} and {@code :lo12:sym}; {@code ldr Rt,
+ * {@code .macro/.endm} (with {@code \\arg}, defaults and {@code \\@}), {@code .rept/.endr},
+ * {@code .irp/.endr}; expressions with {@code + - * / % << >> & | ^ ~ ! ( ) .} and {@code :lo12:sym}; {@code ldr Rt,
  * =expr} literal pools (4-byte entries, then 8-byte entries, deduplicated, flushed at
  * {@code .ltorg}/{@code .pool} and at the end of each section, as GNU as does); comments
  * {@code //}, {@code /* *\/}, {@code #} at the start of a line; {@code ;} separates statements.
@@ -95,6 +96,7 @@ public final class Assembler {
     public static Program assemble(String source, String fileName, long baseAddress) {
         Assembler a = new Assembler(fileName, baseAddress);
         a.split(source);
+        a.expandMacros();
         a.run(1);
         a.layout();
         a.run(2);
@@ -138,6 +140,110 @@ public final class Assembler {
 
     private void addStmt(int line, int col, String text) {
         if (!text.isBlank()) stmts.add(new Stmt(line, col, text));
+    }
+
+    // ------------------------------------------------------------------ .macro / .rept / .irp
+    private record Macro(String name, List<String> params, List<String> defaults, List<Stmt> body) {}
+
+    /**
+     * Expands {@code .macro name a, b=1 ... .endm} (invocations substitute {@code \a}, {@code \@}
+     * counts expansions), {@code .rept n ... .endr} (n a constant) and {@code .irp x, v1, v2 ...
+     * .endr} before the passes; expanded statements keep the line of their body text.
+     */
+    private void expandMacros() {
+        List<Stmt> in = new ArrayList<>(stmts);
+        stmts.clear();
+        Map<String, Macro> macros = new HashMap<>();
+        expandInto(in, macros, stmts, 0);
+    }
+
+    private int macroCounter;
+
+    private void expandInto(List<Stmt> in, Map<String, Macro> macros, List<Stmt> out, int depth) {
+        if (depth > 100) throw new AssemblyException(file, in.isEmpty() ? 0 : in.get(0).line, 1, "macro or .rept nesting too deep");
+        for (int i = 0; i < in.size(); i++) {
+            Stmt s = in.get(i);
+            String t = s.text.trim();
+            String word = t.split("[\\s,]+", 2)[0].toLowerCase(Locale.ROOT);
+            if (word.equals(".macro")) {
+                String[] head = t.substring(6).trim().split("[\\s,]+");
+                if (head.length == 0 || head[0].isEmpty()) throw located(s, "expected a macro name");
+                List<String> params = new ArrayList<>(), defaults = new ArrayList<>();
+                for (int k = 1; k < head.length; k++) {
+                    if (head[k].isEmpty()) continue;
+                    int eq = head[k].indexOf('=');
+                    params.add(eq < 0 ? head[k] : head[k].substring(0, eq));
+                    defaults.add(eq < 0 ? null : head[k].substring(eq + 1));
+                }
+                int end = blockEnd(in, i, ".macro", ".endm");
+                macros.put(head[0].toLowerCase(Locale.ROOT), new Macro(head[0], params, defaults, new ArrayList<>(in.subList(i + 1, end))));
+                i = end;
+            } else if (word.equals(".rept")) {
+                int end = blockEnd(in, i, ".rept", ".endr");
+                Long n = tryConstant(t.substring(5).trim());
+                if (n == null || n < 0 || n > 100_000) throw located(s, ".rept count must be a constant 0..100000");
+                for (long k = 0; k < n; k++) expandInto(in.subList(i + 1, end), macros, out, depth + 1);
+                i = end;
+            } else if (word.equals(".irp")) {
+                int end = blockEnd(in, i, ".irp", ".endr");
+                String[] parts = t.substring(4).trim().split("\\s*,\\s*|\\s+");
+                for (int k = 1; k < parts.length; k++) {
+                    List<Stmt> body = new ArrayList<>();
+                    for (Stmt b : in.subList(i + 1, end)) body.add(new Stmt(b.line, b.col, b.text.replace("\\" + parts[0], parts[k])));
+                    expandInto(body, macros, out, depth + 1);
+                }
+                i = end;
+            } else if (macros.containsKey(word) && !LABEL.matcher(t).lookingAt()) {
+                Macro m = macros.get(word);
+                String rest = t.substring(word.length()).trim();
+                List<String> args = new ArrayList<>();
+                if (!rest.isEmpty()) for (String a : rest.split("\\s*,\\s*")) args.add(a.trim());
+                if (args.size() > m.params().size()) throw located(s, "too many arguments to macro " + m.name());
+                int id = macroCounter++;
+                List<Stmt> body = new ArrayList<>();
+                for (Stmt b : m.body()) {
+                    String text = b.text;
+                    for (int k = 0; k < m.params().size(); k++) {
+                        String v = k < args.size() && !args.get(k).isEmpty() ? args.get(k) : m.defaults().get(k);
+                        if (v == null) throw located(s, "missing argument '" + m.params().get(k) + "' of macro " + m.name());
+                        text = text.replace("\\" + m.params().get(k), v);
+                    }
+                    body.add(new Stmt(b.line, b.col, text.replace("\\@", Integer.toString(id))));
+                }
+                expandInto(body, macros, out, depth + 1);
+            } else {
+                // remember constant .equ/.set/= definitions so that a later .rept count can use them
+                Matcher eq = EQU.matcher(t);
+                String name = null, expr = null;
+                if (eq.matches() && !t.startsWith(".")) { name = eq.group(1); expr = eq.group(2); }
+                else if ((word.equals(".equ") || word.equals(".set")) && t.indexOf(',') > 0) {
+                    name = t.substring(4, t.indexOf(',')).trim();
+                    expr = t.substring(t.indexOf(',') + 1);
+                }
+                if (name != null) {
+                    Long v = tryConstant(expr);
+                    if (v != null) expansionConstants.put(name, v);
+                }
+                out.add(s);
+            }
+        }
+    }
+
+    private final Map<String, Long> expansionConstants = new HashMap<>();
+
+    /** Index of the statement closing the block opened at {@code start} (nesting counted). */
+    private int blockEnd(List<Stmt> in, int start, String open, String close) {
+        int depth = 0;
+        for (int j = start; j < in.size(); j++) {
+            String w = in.get(j).text.trim().split("[\\s,]+", 2)[0].toLowerCase(Locale.ROOT);
+            if (w.equals(open) || (close.equals(".endr") && (w.equals(".rept") || w.equals(".irp")))) depth++;
+            else if (w.equals(close) && --depth == 0) return j;
+        }
+        throw located(in.get(start), open + " without " + close);
+    }
+
+    private AssemblyException located(Stmt s, String msg) {
+        return new AssemblyException(file, s.line, s.col + 1, msg);
     }
 
     private AssemblyException error(String msg, int colInStmt) {
@@ -723,7 +829,11 @@ public final class Assembler {
 
     private long symbolValue(String name, int at, Cursor c) {
         Sym s = symbols.get(name);
-        if (pass == 3) throw new AsmException("not a constant", at);
+        if (pass == 3) {
+            Long v = expansionConstants.get(name);
+            if (v == null) throw new AsmException("not a constant", at);
+            return v;
+        }
         boolean known = s != null && (s.definedInPass == pass || (pass == 2 && s.definedInPass >= 1));
         if (!known) {
             if (pass == 1) return 0;

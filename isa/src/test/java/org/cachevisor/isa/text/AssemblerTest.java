@@ -73,4 +73,16 @@ class AssemblerTest {
         Program p = Assembler.assemble("nop ; /* two\n lines */ nop // tail\n# whole line\n", "t.s", 0);
         assertThat(p.image()).hasSize(8);
     }
+
+    @Test
+    void assemble_reptWithoutEndr_namesItsLine() {
+        AssemblyException e = error("nop\n  .rept 3\n  nop\n");
+        assertThat(e.getMessage()).isEqualTo("bad.s:2:1: .rept without .endr");
+    }
+
+    @Test
+    void assemble_macroWithMissingArgument_isRefused() {
+        AssemblyException e = error(".macro m a\n add \\a, \\a, #1\n.endm\n m\n");
+        assertThat(e.getMessage()).isEqualTo("bad.s:4:1: missing argument 'a' of macro m");
+    }
 }
