@@ -13,11 +13,22 @@ import org.cachevisor.memsys.MemorySystem;
  *
  * <h2>How it runs</h2>
  * The PE owns no thread: {@link #run(long)} executes up to a budget of instructions and returns a
- * {@link RunStatus}. Each step fetches a word through the I-side of the memory system (with a fast
- * path caching the current I-cache line while {@link MemorySystem#l1iGeneration(int)} is unchanged and
- * no observer is attached), looks the word up in a direct-mapped cache of {@link Decoded} entries
- * keyed by the word (so a stale I-cache line executes the stale instruction), and executes it.
- * The loop allocates nothing.
+ * {@link RunStatus}. Each step fetches a word through the I-side of the memory system, looks the
+ * word up in a direct-mapped cache of {@link Decoded} entries keyed by the word (so a stale I-cache
+ * line executes the stale instruction), and executes it. The loop allocates nothing.
+ *
+ * <p>Fetch fast path: when a fetch hits a line the L1I holds, the line's words are copied (with
+ * {@link MemorySystem#peekLine}, no access, no event) into a small table of lines, together with
+ * their decodes. Later fetches from those lines read the table while
+ * {@link MemorySystem#l1iGeneration(int)} is unchanged (any L1I fill, eviction or invalidation
+ * changes it) and no observer is attached, so the words executed are always the L1I's. The generation
+ * is re-read only after instructions that call the memory system ({@link Decoded#touchesMemory}).
+ *
+ * <h2>Translation</h2>
+ * One translation step for data ({@link #translateData}) and one for fetch (in {@code fetchSlow}):
+ * identity with the SCTLR_EL1.M = 0 attributes, or the exec "flat" regime; the MMU replaces both.
+ * Whatever changes the translation context calls {@code updateDerivedState}, which drops the fetch
+ * table.
  *
  * <h2>Register file layout</h2>
  * {@code r[0..30]} are X0..X30, {@code r[31]} is the stack pointer currently selected by
