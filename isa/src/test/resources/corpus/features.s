@@ -87,3 +87,16 @@ macros:
         .endr
         .endr
         ret
+
+        // section stack
+        .pushsection .rodata, "a"
+ro_value:
+        .quad   0xfeedface
+        .popsection
+        ldr     x9, ro_value_ptr
+        .section .data
+        .balign 8
+ro_value_ptr:
+        .quad   ro_value
+        .previous
+        b       macros

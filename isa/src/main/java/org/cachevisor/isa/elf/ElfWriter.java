@@ -18,7 +18,7 @@ public final class ElfWriter {
     private ElfWriter() {}
 
     private static final long PAGE = 4096;
-    private static final int SHT_PROGBITS = 1, SHT_SYMTAB = 2, SHT_STRTAB = 3, SHT_NOBITS = 8;
+    private static final int SHT_PROGBITS = 1, SHT_SYMTAB = 2, SHT_STRTAB = 3;
     private static final int SHF_WRITE = 1, SHF_ALLOC = 2, SHF_EXECINSTR = 4;
 
     /**

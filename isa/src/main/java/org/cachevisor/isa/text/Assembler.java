@@ -20,7 +20,7 @@ import org.cachevisor.isa.Encoding;
  * print for the resulting word wins (so {@code mov x0, #1} becomes MOVZ, {@code mov x0, sp} ADD).
  *
  * <p>Supported: labels (also numeric local labels {@code 1:} with {@code 1b}/{@code 1f}),
- * {@code .text .data .bss .rodata .section}, {@code .word .long .int .quad .xword .dword .byte
+ * {@code .text .data .bss .rodata .section .previous .pushsection .popsection}, {@code .word .long .int .quad .xword .dword .byte
  * .hword .short .2byte .4byte .8byte .inst .ascii .asciz .string .space .skip .zero .align
  * .p2align .balign .org .equ .set name=expr .ltorg .pool}, and {@code .global .globl .type .size
  * .file .ident .arch .cpu .extern .local .weak .hidden .cfi_*} (accepted, recorded or ignored);
@@ -272,6 +272,8 @@ public final class Assembler {
         }
         numericCount.clear();
         cur = section(".text");
+        previous = null;
+        sectionStack.clear();
         for (Stmt s : stmts) {
             stmt = s;
             try {
@@ -369,7 +371,24 @@ public final class Assembler {
     private void directive(String d, Cursor c, int col) {
         switch (d) {
             case ".text": case ".data": case ".bss": case ".rodata":
-                cur = section(d);
+                switchTo(section(d));
+                return;
+            case ".previous": {
+                Sec p = previous;
+                if (p == null) throw new AsmException(".previous without an earlier section", col);
+                switchTo(p);
+                return;
+            }
+            case ".popsection": {
+                if (sectionStack.isEmpty()) throw new AsmException(".popsection without .pushsection", col);
+                Sec[] top = sectionStack.remove(sectionStack.size() - 1);
+                cur = top[0];
+                previous = top[1];
+                return;
+            }
+            case ".pushsection":
+                sectionStack.add(new Sec[] {cur, previous});
+                directive(".section", c, col);
                 return;
             case ".section": {
                 c.skipWs();
@@ -388,7 +407,7 @@ public final class Assembler {
                         sec.write = f.contains("w");
                     }
                 }
-                cur = sec;
+                switchTo(sec);
                 return;
             }
             case ".byte": data(c, 1); return;
@@ -467,12 +486,20 @@ public final class Assembler {
                 flushPool();
                 return;
             case ".type": case ".size": case ".file": case ".ident": case ".arch": case ".cpu": case ".extern":
-            case ".local": case ".weak": case ".hidden": case ".previous": case ".arch_extension": case ".end":
+            case ".local": case ".weak": case ".hidden": case ".arch_extension": case ".end":
                 return;
             default:
                 if (d.startsWith(".cfi_")) return;
                 throw new AsmException("unknown directive '" + d + "'", col);
         }
+    }
+
+    private Sec previous;
+    private final List<Sec[]> sectionStack = new ArrayList<>();
+
+    private void switchTo(Sec s) {
+        if (s != cur) previous = cur;
+        cur = s;
     }
 
     private void end(Cursor c) {

@@ -692,7 +692,6 @@ public final class Operands {
             w = e.field("Rn").insert(w, expectReg(c, 'x', true).num());
             long off = 0;
             int at = -1;
-            boolean pre = false;
             if (c.eat(',')) {
                 c.skipWs();
                 at = c.pos;
@@ -702,7 +701,6 @@ public final class Operands {
             if (mode == PRE9 || mode == PAIR_PRE) {
                 if (at < 0) throw c.error("expected an offset for pre-index");
                 c.expect('!');
-                pre = true;
             } else if (mode == POST9 || mode == PAIR_POST) {
                 if (at >= 0) throw c.errorAt("post-index takes the offset after ']'", at);
                 c.expect(',');
