@@ -25,6 +25,9 @@ import org.cachevisor.vmm.MmioDevice;
  *       answers 0x89 at query address 0, 0x18 at 1, 0 elsewhere, replicated the same way.</li>
  *   <li>Status register (per chip, replicated): bit 7 WSMS ready (always 1), bit 5 erase error,
  *       bit 4 program error, bit 1 block locked.</li>
+ *   <li>Clear status (0x50) clears the error bits and leaves WSMS (bit 7) set, as the Intel command set
+ *       specifies for an idle state machine (QEMU 7.2 also clears bit 7 until the next program or erase;
+ *       QemuDeviceDifferentialTest lists this difference).</li>
  *   <li>No interrupt line.</li>
  * </ul>
  *

@@ -14,7 +14,8 @@ import org.cachevisor.vmm.InterruptLine;
  *       amba-pl011 driver uses 16-bit accesses for "arm,pl011"), see {@link Reg32Device}.</li>
  *   <li>Registers: DR 0x000 (write: transmit the low 8 bits; read: pop the receive FIFO, bits 11:8 are the
  *       error flags, always 0 here), RSR/ECR 0x004 (reads 0, writes clear), FR 0x018 (RI 8, TXFE 7, RXFF 6,
- *       TXFF 5, RXFE 4, BUSY 3), ILPR 0x020, IBRD 0x024, FBRD 0x028, LCR_H 0x02C (FEN = bit 4 selects the
+ *       TXFF 5, RXFE 4, BUSY 3), ILPR 0x020, IBRD 0x024 (16 bits) and FBRD 0x028 (6 bits) as the TRM sizes them
+ *       (QEMU keeps every bit written; QemuDeviceDifferentialTest lists this), LCR_H 0x02C (FEN = bit 4 selects the
  *       16-entry FIFOs; toggling it flushes the receive FIFO, as QEMU does), CR 0x030 (reset 0x300:
  *       TXE|RXE), IFLS 0x034 (reset 0x12), IMSC 0x038, RIS 0x03C, MIS 0x040, ICR 0x044 (write 1 to clear),
  *       DMACR 0x048, and the PrimeCell IDs at 0xFE0..0xFFC: PeriphID 0x00141011 (part 0x011, designer

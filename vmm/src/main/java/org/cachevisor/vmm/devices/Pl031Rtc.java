@@ -14,7 +14,8 @@ import org.cachevisor.vmm.VirtualClock;
  *       RTCLR 0x008: writing sets the current count (reads return the last value loaded). RTCCR 0x00C:
  *       reads 1 (started; writes ignored, as QEMU). RTCIMSC 0x010, RTCRIS 0x014 (bit 0: match),
  *       RTCMIS 0x018, RTCICR 0x01C (write 1 to clear).</li>
- *   <li>PrimeCell IDs at 0xFE0..0xFFC: PeriphID 0x00041031, PCellID 0xB105F00D.</li>
+ *   <li>PrimeCell IDs at 0xFE0..0xFFC: PeriphID 0x00141031 (part 0x031, designer 0x41, revision 1: QEMU's
+ *       pl031_id values; Linux matches 0x00041031 under mask 0x000FFFFF), PCellID 0xB105F00D.</li>
  *   <li>Interrupt: one line (virt: SPI 2), level = RTCRIS &amp; RTCIMSC.</li>
  * </ul>
  *
@@ -27,7 +28,7 @@ import org.cachevisor.vmm.VirtualClock;
 public final class Pl031Rtc extends Reg32Device {
     public static final int RTCDR = 0x000, RTCMR = 0x004, RTCLR = 0x008, RTCCR = 0x00C, RTCIMSC = 0x010, RTCRIS = 0x014,
             RTCMIS = 0x018, RTCICR = 0x01C;
-    public static final int PERIPH_ID = 0x0004_1031, CELL_ID = 0xB105_F00D;
+    public static final int PERIPH_ID = 0x0014_1031, CELL_ID = 0xB105_F00D;
     /** A fixed default epoch for deterministic runs: 2024-01-01T00:00:00Z. */
     public static final long DEFAULT_EPOCH_SECONDS = 1_704_067_200L;
 

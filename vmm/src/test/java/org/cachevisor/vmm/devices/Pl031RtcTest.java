@@ -55,7 +55,7 @@ class Pl031RtcTest {
         assertThat(rtc.read(0x00C, 4)).isEqualTo(1);
         rtc.write(0x00C, 4, 0);
         assertThat(rtc.read(0x00C, 4)).isEqualTo(1);
-        int[] expected = {0x31, 0x10, 0x04, 0x00, 0x0D, 0xF0, 0x05, 0xB1};
+        int[] expected = {0x31, 0x10, 0x14, 0x00, 0x0D, 0xF0, 0x05, 0xB1}; // QEMU pl031_id
         for (int i = 0; i < 8; i++) assertThat(rtc.read(0xFE0 + 4 * i, 4)).isEqualTo(expected[i]);
         rtc.write(0x000, 4, 7);      // RTCDR is read-only
         assertThat(rtc.read(0x000, 4)).isEqualTo(1000);
