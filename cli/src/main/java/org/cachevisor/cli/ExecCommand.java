@@ -106,7 +106,10 @@ public final class ExecCommand implements Callable<Integer> {
         public void write(int b) { writer.write(b & 0xFF); }
 
         @Override
-        public void write(byte[] b, int off, int len) { writer.write(new String(b, off, len, StandardCharsets.UTF_8)); }
+        public void write(byte[] b, int off, int len) {
+            writer.write(new String(b, off, len, StandardCharsets.UTF_8));
+            writer.flush(); // the guest's write(2) is unbuffered
+        }
 
         @Override
         public void flush() { writer.flush(); }
