@@ -37,6 +37,40 @@ public final class Tlbi {
 
     public static String name(int op) { return op >= 0 && op < COUNT ? NAMES[op] : "tlbi" + op; }
 
+    /** Flag in {@link #decode}'s result: the Inner Shareable form. */
+    public static final int IS = 0x100;
+
+    /**
+     * The operation named by a {@code TLBI} encoding (SYS with op0 = 1, CRn = 8): the op code, with
+     * {@link #IS} set for an Inner Shareable form, or -1 for an encoding that is none of these (Arm ARM
+     * C5.5: op1 = 0 are the EL1 forms, CRm = 3 IS, CRm = 7 local, op2 0 VMALLE1, 1 VAE1, 2 ASIDE1,
+     * 3 VAAE1, 5 VALE1, 7 VAALE1; op1 = 4 the EL2 forms IPAS2E1 (CRm 0 IS / 4, op2 1), IPAS2LE1
+     * (op2 5), ALLE1 (CRm 3 / 7, op2 4), VMALLS12E1 (CRm 3 / 7, op2 6)).
+     */
+    public static int decode(int op1, int crm, int op2) {
+        if (op1 == 0 && (crm == 3 || crm == 7)) {
+            int is = crm == 3 ? IS : 0;
+            return switch (op2) {
+                case 0 -> VMALLE1 | is;
+                case 1 -> VAE1 | is;
+                case 2 -> ASIDE1 | is;
+                case 3 -> VAAE1 | is;
+                case 5 -> VALE1 | is;
+                case 7 -> VAALE1 | is;
+                default -> -1;
+            };
+        }
+        if (op1 == 4 && (crm == 0 || crm == 4)) {
+            int is = crm == 0 ? IS : 0;
+            return op2 == 1 ? IPAS2E1 | is : op2 == 5 ? IPAS2LE1 | is : -1;
+        }
+        if (op1 == 4 && (crm == 3 || crm == 7)) {
+            int is = crm == 3 ? IS : 0;
+            return op2 == 4 ? ALLE1 | is : op2 == 6 ? VMALLS12E1 | is : -1;
+        }
+        return -1;
+    }
+
     /** The VA an Xt of a VA form names: VA[55:12] = Xt[43:0], sign-extended from bit 55. */
     public static long va(long xt) {
         return ((xt & 0xFFF_FFFF_FFFFL) << 20) >> 8;
