@@ -152,7 +152,17 @@ public final class Mmu {
     /** Empties the micro-TLBs (called on every context change and TLB invalidation). */
     void flushMicroTlb() {
         java.util.Arrays.fill(microTag, 1L); // a tag with low bits set never equals a page address
+        generation++;
     }
+
+    private int generation;
+
+    /**
+     * Changes whenever a translation this MMU handed out may have changed: every {@link #setContext}
+     * and every TLB invalidation reaching this PE's TLB (also a broadcast from another PE). A PE that
+     * caches translations of its own (e.g. fetched lines keyed by VA) drops them when this changes.
+     */
+    public int generation() { return generation; }
 
     // =====================================================================================
     // Translation
