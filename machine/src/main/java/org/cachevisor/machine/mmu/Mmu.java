@@ -172,9 +172,11 @@ public final class Mmu {
      * Translates {@code va} for an access of type {@code access} ({@link #LOAD}, {@link #STORE},
      * {@link #FETCH}, {@link #CMO}, {@link #CMO_IVAC}) made at EL {@code el} (0 or 1). Returns the PA
      * with the attributes in {@link #attrs()}, or {@link #FAULT} with {@link #fault()} filled.
+     *
+     * @throws IllegalArgumentException for an EL other than 0 and 1 or an unknown access type
      */
     public long translate(long va, int access, int el) {
-        if (access <= FETCH) {
+        if ((access | el) >= 0 && access <= FETCH && el <= 1) {
             int t = (((access << 1) | el) << MICRO_BITS) | ((int) (va >>> 12) & MICRO_MASK);
             if (microTag[t] == (va & PAGE_MASK)) {
                 lastAttrs = microAttrs[t];
@@ -470,8 +472,9 @@ public final class Mmu {
         }
         int firstBits = sl0 == 3 ? -1 : inputSize - levelShift(level);
         if (firstBits < 1 || firstBits > 13) {
-            // AArch64.S2InconsistentSL: SL0 and T0SZ disagree (at most 16 concatenated tables).
-            fault.set(FaultRecord.TRANSLATION, Math.max(level, 0), true, forS1Walk, va, ipa);
+            // AArch64.S2InconsistentSL: SL0 and T0SZ disagree (at most 16 concatenated tables); like
+            // an IPA beyond the input size, the walk finds no base: Translation fault, level 0.
+            fault.set(FaultRecord.TRANSLATION, 0, true, forS1Walk, va, ipa);
             return false;
         }
         int oa = oaBits((int) (vtcr >>> 16) & 7);

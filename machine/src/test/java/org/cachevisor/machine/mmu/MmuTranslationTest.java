@@ -97,6 +97,7 @@ class MmuTranslationTest {
         assertThat(mmu.translate(0x1000, Mmu.LOAD, 1)).isEqualTo(Mmu.FAULT);
         assertThat(mmu.fault().stage2).isTrue();
         assertThat(mmu.fault().type).isEqualTo(FaultRecord.TRANSLATION);
+        assertThat(mmu.fault().level).isEqualTo(0);
     }
 
     @Test
@@ -213,8 +214,12 @@ class MmuTranslationTest {
     }
 
     @Test
-    void translate_elOutsideEl0El1_refused() {
-        assertThatThrownBy(() -> mmu.translate(0x1000, Mmu.STORE, 2)).isInstanceOf(IllegalArgumentException.class);
+    void translate_elOutsideEl0El1_refusedEvenAfterMicroTlbFill() {
+        mmu.setContext(new TranslationContext());
+        assertThat(mmu.translate(0x1000, Mmu.LOAD, 0)).isEqualTo(0x1000L);
+        assertThat(mmu.translate(0x1000, Mmu.STORE, 0)).isEqualTo(0x1000L); // (LOAD, EL2) would index this table
+        assertThatThrownBy(() -> mmu.translate(0x1000, Mmu.LOAD, 2)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> mmu.translate(0x1000, -1, 1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
