@@ -592,6 +592,37 @@ public final class Mmu {
     }
 
     /**
+     * Walks stage 2 alone for {@code ipa} with the current VTTBR_EL2/VTCR_EL2 (no TLB, no permission
+     * check), as a hypervisor or a test inspects its stage-2 tables: the PA, or {@link #FAULT} with
+     * {@link #fault()} filled (stage 2, FAR = HPFAR source = {@code ipa}). Details of the leaf in
+     * {@link #stage2MemAttr()}, {@link #stage2Sh()}, {@link #stage2Permissions()}, {@link #stage2Level()}.
+     * Works whether or not HCR_EL2.VM is set.
+     */
+    public long walkIpa(long ipa) {
+        fault.clear();
+        fault.va = ipa;
+        fault.el = 1;
+        fault.fetch = false;
+        fault.cm = false;
+        fault.write = false;
+        walkCount++;
+        if (!walkStage2(ipa, false, ipa)) return FAULT;
+        return s2Out | (ipa & ((1L << s2Shift) - 1));
+    }
+
+    /** MemAttr[3:0] of the leaf of the last successful {@link #walkIpa}. */
+    public int stage2MemAttr() { return s2MemAttr; }
+
+    /** SH[1:0] of the leaf of the last successful {@link #walkIpa}. */
+    public int stage2Sh() { return s2Sh; }
+
+    /** Permissions of the leaf of the last successful {@link #walkIpa}: 1 read (S2AP[0]), 2 write (S2AP[1]), 4 execute (XN = 0). */
+    public int stage2Permissions() { return s2Perm & 7; }
+
+    /** Lookup level of the leaf of the last successful {@link #walkIpa} (1, 2 or 3). */
+    public int stage2Level() { return s2Level; }
+
+    /**
      * Executes {@code TLBI op} with operand {@code xt} on this PE's TLB, or with
      * {@code innerShareable} on every TLB of the domain; VMID and ASID width are this PE's current ones.
      */

@@ -87,6 +87,22 @@ class MmuTranslationTest {
     }
 
     @Test
+    void walkIpa_stage2Leaf_reportsPaAndLeafFields() {
+        long s2Root = pt.newS2Root();
+        pt.mapS2(s2Root, 0x0040_0000L, 3, s2Leaf(true, 0x0090_0000L, 0b0101, 0b01, 0b10, true, true));
+        TranslationContext c = withS2(new TranslationContext(), s2Root, 3);
+        c.hcrEl2 = 0; // stage 2 need not be on to inspect it
+        mmu.setContext(c);
+        assertThat(mmu.walkIpa(0x0040_0123L)).isEqualTo(0x0090_0123L);
+        assertThat(mmu.stage2MemAttr()).isEqualTo(0b0101);
+        assertThat(mmu.stage2Sh()).isEqualTo(0b10);
+        assertThat(mmu.stage2Permissions()).isEqualTo(1); // read only, XN
+        assertThat(mmu.stage2Level()).isEqualTo(3);
+        assertThat(mmu.walkIpa(0x0041_0000L)).isEqualTo(Mmu.FAULT);
+        assertThat(mmu.fault().hpfarEl2()).isEqualTo(0x410L << 4);
+    }
+
+    @Test
     void translate_stage2Sl0InconsistentWithT0sz_stage2TranslationFault() {
         TranslationContext c = new TranslationContext();
         c.el2Enabled = true;
