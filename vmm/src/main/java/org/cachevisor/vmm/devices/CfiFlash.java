@@ -13,7 +13,9 @@ import org.cachevisor.vmm.MmioDevice;
  * <ul>
  *   <li>MMIO window: the bank (64 MiB). In read-array mode the bank reads as its contents (little-endian)
  *       and the hypervisor maps it as a read-only memslot; writes always reach this device as MMIO exits.
- *       In any other mode ({@link #readArrayMode()} false) reads must exit to the device too.</li>
+ *       In any other mode ({@link #readArrayMode()} false) reads must exit to the device too: after each
+ *       write exit to the flash the hypervisor checks {@link #readArrayMode()} and switches the memslot
+ *       between ROM and MMIO accordingly (QEMU's memory_region_rom_device_set_romd).</li>
  *   <li>Commands: the low byte of a write, while no command sequence is in progress (the write that
  *       U-Boot sends replicated to both chips, e.g. 0x0098_0098, has 0x98 as its low byte):
  *       0xFF / 0xF0 / 0x00 read array; 0x98 CFI query; 0x90 read identifier; 0x70 read status;

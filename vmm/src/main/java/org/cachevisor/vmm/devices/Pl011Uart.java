@@ -38,6 +38,9 @@ import org.cachevisor.vmm.InterruptLine;
  * receive-timeout interrupt (RTRIS) covers fewer characters; we raise RXRIS as soon as one character is
  * waiting (QEMU's read_trigger = 1) and never raise RTRIS. Drivers read the FIFO until RXFE either way.
  *
+ * <p>Not thread-safe, like every device here: the run loop calls {@link #feed} between vCPU runs (a
+ * stdin reader thread hands its bytes to the run loop, or uses {@link #feedAvailable} from it).
+ *
  * <p>Simplification: a real UART overruns (OE) when a character arrives with the FIFO full; our host
  * queue holds it back until there is room (QEMU's can_receive backpressure), so no character is lost.
  */

@@ -25,8 +25,8 @@ public final class FdtWriter {
     public static final int VERSION = 17, LAST_COMP_VERSION = 16;
     static final int HEADER_SIZE = 40;
 
-    /** One memory reservation entry (physical address and size). */
-    public record Reservation(long address, long size) { }
+    /** One memory reservation entry: a range of (guest) physical memory the OS must not use. */
+    public record Reservation(long pa, long size) { }
 
     private FdtWriter() {}
 
@@ -44,7 +44,7 @@ public final class FdtWriter {
     public static byte[] write(FdtNode root, List<Reservation> reservations, int bootCpuidPhys) {
         if (!root.name().isEmpty()) throw new IllegalArgumentException("FDT: the root node must have an empty name, not \"" + root.name() + "\"");
         for (Reservation r : reservations) {
-            if (r.size() == 0) throw new IllegalArgumentException(String.format("FDT: reservation at 0x%x has size 0", r.address()));
+            if (r.size() == 0) throw new IllegalArgumentException(String.format("FDT: reservation at 0x%x has size 0", r.pa()));
         }
         Buf struct = new Buf();
         ByteArrayOutputStream strings = new ByteArrayOutputStream();
@@ -72,7 +72,7 @@ public final class FdtWriter {
         out.u32(stringsSize);
         out.u32(structSize);
         while (out.size() < rsvOffset) out.u8(0);
-        for (Reservation r : reservations) { out.u64(r.address()); out.u64(r.size()); }
+        for (Reservation r : reservations) { out.u64(r.pa()); out.u64(r.size()); }
         out.u64(0);
         out.u64(0);
         out.bytes(struct.toByteArray());

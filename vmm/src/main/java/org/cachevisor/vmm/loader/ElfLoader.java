@@ -11,6 +11,10 @@ import org.cachevisor.vmm.board.VirtBoard;
  * QEMU's ELF loader uses), each segment's p_memsz bytes being its p_filesz file bytes followed by zeros
  * (.bss). The entry PC is e_entry, translated from the segment's virtual to physical address when
  * e_entry lies in a segment whose p_vaddr differs from its p_paddr. X0..X3 = 0.
+ *
+ * <p>ET_DYN files (position-independent firmware such as U-Boot's uboot.elf, which relocates itself) are
+ * placed at their link addresses too. Simplification: a dynamic loader would pick a load bias and apply
+ * the relocations; we apply neither, which is what self-relocating bare-metal images expect.
  */
 public final class ElfLoader {
     private ElfLoader() {}
@@ -18,13 +22,12 @@ public final class ElfLoader {
     /**
      * The plan for the ELF file {@code elf}.
      *
-     * @throws IllegalArgumentException if the file is malformed (from {@link ElfReader}), is not ET_EXEC,
+     * @throws IllegalArgumentException if the file is malformed (from {@link ElfReader}),
      *         has no PT_LOAD segment with bytes, has a segment outside RAM or two overlapping segments, or
      *         has an entry point outside every loaded segment
      */
     public static LoadPlan plan(byte[] elf, VirtBoard board) {
         ElfReader.ElfFile file = ElfReader.read(elf);
-        if (file.type() != ElfReader.ET_EXEC) throw new IllegalArgumentException("ELF: type " + file.type() + " is not ET_EXEC (2); only executables are loaded");
         List<Placement> placements = new ArrayList<>();
         long entryPa = -1;
         int index = 0;

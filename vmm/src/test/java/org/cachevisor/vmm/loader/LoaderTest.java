@@ -86,8 +86,8 @@ class LoaderTest {
     void elf_malformedOrUnplaceable_oneLineErrors() {
         byte[] payload = new byte[16];
         assertThatThrownBy(() -> ElfLoader.plan(new byte[10], BOARD)).hasMessageContaining("ELF: file too short");
-        assertThatThrownBy(() -> ElfLoader.plan(elf(3, 0x4000_0000L, payload, new Ph(1, 0x100, 0x4000_0000L, 0x4000_0000L, 16, 16)), BOARD))
-                .hasMessageContaining("not ET_EXEC");
+        assertThatThrownBy(() -> ElfLoader.plan(elf(1, 0x4000_0000L, payload, new Ph(1, 0x100, 0x4000_0000L, 0x4000_0000L, 16, 16)), BOARD))
+                .hasMessageContaining("type 1 is not an executable");  // ET_REL, refused by ElfReader
         assertThatThrownBy(() -> ElfLoader.plan(elf(2, 0x0, payload, new Ph(1, 0x100, 0, 0x100, 16, 16)), BOARD))
                 .hasMessage("ELF: segment 0 [pa 0x100, 0x110) is outside RAM [0x40000000, 0x50000000)");
         assertThatThrownBy(() -> ElfLoader.plan(elf(2, 0x5000_0000L, payload, new Ph(1, 0x100, 0x4000_0000L, 0x4000_0000L, 16, 16)), BOARD))
@@ -99,6 +99,13 @@ class LoaderTest {
                 .hasMessageContaining("extends past the end of the file");
         assertThatThrownBy(() -> ElfLoader.plan(elf(2, 0x4000_0000L, payload, new Ph(4, 0, 0, 0, 0, 0)), BOARD))
                 .hasMessageContaining("no PT_LOAD segment");
+    }
+
+    @Test
+    void elf_positionIndependent_placedAtLinkAddresses() {
+        LoadPlan p = ElfLoader.plan(elf(3, 0x4000_0000L, new byte[] {1, 2, 3, 4}, new Ph(1, 0x100, 0x4000_0000L, 0x4000_0000L, 4, 4)), BOARD);
+        assertThat(p.placements().get(0).ipa()).isEqualTo(0x4000_0000L);
+        assertThat(p.entryPc()).isEqualTo(0x4000_0000L);
     }
 
     // ---------------------------------------------------------------- Linux Image
