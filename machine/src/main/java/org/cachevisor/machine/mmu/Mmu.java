@@ -71,7 +71,7 @@ public final class Mmu {
     private final int pe;
     private final int paBits;
     private final Tlb tlb;
-    private final TlbDomain domain;
+    private TlbDomain domain;
     private final TranslationContext ctx = new TranslationContext();
     private final FaultRecord fault = new FaultRecord();
     private int agent;
@@ -116,6 +116,17 @@ public final class Mmu {
         this.domain = domain;
         ctx.derive();
         flushMicroTlb();
+    }
+
+    /**
+     * Moves this MMU's TLB into {@code shared} (the platform's Inner Shareable domain), so that
+     * {@code TLBI ...IS} on any PE of the domain reaches it and its own IS operations reach theirs.
+     */
+    public void joinDomain(TlbDomain shared) {
+        if (shared == null) throw new IllegalArgumentException("domain must not be null");
+        if (shared == domain) return;
+        shared.add(tlb);
+        domain = shared;
     }
 
     /** The agent that walks and is named in walk events (e.g. the vCPU running on this PE). */
