@@ -22,8 +22,9 @@ import org.cachevisor.vmm.VirtualClock;
  * <h2>Not modelled</h2>
  * Simplification: the real RTC raises the match interrupt the moment its 1 Hz counter equals RTCMR; we
  * compare when the guest touches a register or the VMM calls {@link #poll()}, and set RTCRIS if the count
- * has reached or passed the match value since it was written. Time is virtual time, never the host clock,
- * so runs are deterministic.
+ * has reached or passed the match value since it was written. The interrupt may thus be seen later in
+ * virtual time than on hardware, never earlier; the RTC has no part in cache coherence. Time is virtual
+ * time, never the host clock, so runs are deterministic.
  */
 public final class Pl031Rtc extends Reg32Device {
     public static final int RTCDR = 0x000, RTCMR = 0x004, RTCLR = 0x008, RTCCR = 0x00C, RTCIMSC = 0x010, RTCRIS = 0x014,

@@ -12,8 +12,9 @@ import org.cachevisor.vmm.MmioDevice;
  *   <li>a write at a register's offset writes the low bits of the value to it (an 8-byte write writes
  *       two registers).</li>
  * </ul>
- * Simplification: a PrimeCell ignores the byte lanes of a narrow write that is not at the register's
- * offset only by convention of its APB bridge (drivers never do it); we drop such writes.
+ * Simplification: what a PrimeCell does with a narrow write that does not start at a register's offset
+ * depends on the bus bridge in front of it (APB before APB4 has no byte strobes); we drop such writes.
+ * Neither U-Boot nor Linux issues them, so no guest we run can tell.
  */
 abstract class Reg32Device implements MmioDevice {
     private final String name;

@@ -22,7 +22,8 @@ import org.cachevisor.vmm.board.VirtBoard;
  * do not probe them.
  *
  * <p>Simplification: QEMU also writes random kaslr-seed and rng-seed properties into /chosen; we write
- * none, so the blob (and the run) is deterministic.
+ * none, so the blob (and the run) is deterministic. Linux then boots without KASLR randomisation and
+ * seeds its RNG otherwise, which changes no memory-ordering or cache behaviour the oracle checks.
  */
 public final class VirtFdt {
     /** Phandles as QEMU allocates them for the clock and the GIC. */
