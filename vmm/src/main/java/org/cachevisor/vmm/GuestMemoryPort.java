@@ -8,6 +8,9 @@ package org.cachevisor.vmm;
  * may read and write. {@link #read} and {@link #write} may be called only for ranges for which
  * {@code contains} is true; otherwise they throw {@link IllegalArgumentException} (a VMM bug, not a
  * guest event: devices check {@code contains} first and report a bad guest address as device status).
+ *
+ * <p>When the run loop arrives, the implementation is an adapter over hypervisor-api's
+ * {@code Vm.pocMemory()}, with {@code contains} answered from the VM's RAM memory slots.
  */
 public interface GuestMemoryPort {
     /** True if every byte of {@code [ipa, ipa + len)} is guest RAM reachable by a device. */
