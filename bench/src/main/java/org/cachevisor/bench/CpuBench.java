@@ -4,6 +4,8 @@ import java.util.concurrent.TimeUnit;
 import org.cachevisor.machine.Pe;
 import org.cachevisor.machine.RunStatus;
 import org.cachevisor.machine.SysRegs;
+import org.cachevisor.machine.mmu.TableBuilder;
+import org.cachevisor.memsys.Attrs;
 import org.cachevisor.memsys.MemConfig;
 import org.cachevisor.memsys.MemorySystem;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -81,6 +83,13 @@ public class CpuBench {
         if (cachesModelled) {
             pe.setRegime(Pe.REGIME_FLAT_WB);
         } else {
+            // Stage 1 on (identity 4 KiB pages from tables at 15 MiB), C = 0: data NC.
+            TableBuilder b = new TableBuilder(mem, -1, 0, Attrs.NC, 15L << 20, 1L << 20);
+            b.mapPages(0, 0, 8L << 20, (long) TableBuilder.ATTR_WB << 2 | TableBuilder.SH_ISH | TableBuilder.AF
+                    | TableBuilder.AP_EL1_RW | TableBuilder.UXN);
+            pe.writeSysReg(SysRegs.TCR_EL1, TableBuilder.TCR_EL1_48BIT);
+            pe.writeSysReg(SysRegs.MAIR_EL1, TableBuilder.MAIR_EL1);
+            pe.writeSysReg(SysRegs.TTBR0_EL1, b.root());
             pe.writeSysReg(SysRegs.SCTLR_EL1, Pe.SCTLR_EL1_RESET | Pe.SCTLR_M | Pe.SCTLR_I); // C = 0: data NC
         }
         pe.setX(0, Long.MAX_VALUE);

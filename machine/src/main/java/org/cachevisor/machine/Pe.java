@@ -1,5 +1,10 @@
 package org.cachevisor.machine;
 
+import org.cachevisor.machine.mmu.FaultRecord;
+import org.cachevisor.machine.mmu.Mmu;
+import org.cachevisor.machine.mmu.Tlb;
+import org.cachevisor.machine.mmu.Tlbi;
+import org.cachevisor.machine.mmu.TranslationContext;
 import org.cachevisor.memsys.AccessKind;
 import org.cachevisor.memsys.Attrs;
 import org.cachevisor.memsys.BusError;
@@ -105,6 +110,8 @@ public final class Pe {
     private long hcrEl2;
     private long el2Syndrome;
     private long el2Far;
+    private long el2Hpfar;
+    private long vttbrEl2, vtcrEl2;
 
     // ---- host interface (exec mode)
     private boolean syncToHost;
@@ -130,6 +137,14 @@ public final class Pe {
     private int fetchAttrs;
     private boolean alignCheck;
     private boolean spAlignCheck;
+
+    /** The MMU (stage 1, stage 2, TLB); every access goes through it except in the flat regime. */
+    private final Mmu mmu;
+    private final TranslationContext tctx = new TranslationContext();
+    /** mmu.generation() when the fetch-line table (keyed by VA) was last checked against it. */
+    private int mmuGeneration;
+    /** The instruction being executed (for the ISS instruction syndrome of a stage-2 data abort). */
+    private Decoded current;
 
     // ---- fetch fast path: a small direct-mapped table of L1I lines (their words and decodes),
     // valid while the PE's L1I generation is unchanged (any L1I fill, eviction or invalidation changes
@@ -174,6 +189,7 @@ public final class Pe {
         this.index = index;
         this.agent = index;
         this.mem = mem;
+        this.mmu = new Mmu(mem, index, new Tlb(), null);
         this.lineSize = mem.config().lineSize();
         this.lineShift = Integer.numberOfTrailingZeros(lineSize);
         this.wordsPerLine = lineSize / 4;
@@ -187,6 +203,7 @@ public final class Pe {
 
     void setPlatform(Platform p) {
         this.platform = p;
+        mmu.joinDomain(p.tlbDomain);
     }
 
     // =====================================================================================
@@ -230,6 +247,7 @@ public final class Pe {
         stopStatus = null;
         halted = false;
         updateDerivedState();
+        syncMmu();
         updateAttention();
     }
 
@@ -341,7 +359,7 @@ public final class Pe {
     // ---- EL2 interface
 
     /** Declares whether a hypervisor (EL2) is attached; without one HCR_EL2 is ignored and HVC is UNDEFINED. */
-    public void attachEl2(boolean attached) { el2Attached = attached; updateAttention(); updateDerivedState(); }
+    public void attachEl2(boolean attached) { el2Attached = attached; updateAttention(); updateDerivedState(); syncMmu(); }
 
     public boolean el2Attached() { return el2Attached; }
 
@@ -351,7 +369,46 @@ public final class Pe {
     public void setHcrEl2(long value) {
         hcrEl2 = value;
         updateDerivedState();
+        syncMmu();
         updateAttention();
+    }
+
+    public long vttbrEl2() { return vttbrEl2; }
+
+    /** Sets VTTBR_EL2 (stage-2 table base, VMID); takes effect at the next instruction. */
+    public void setVttbrEl2(long value) { vttbrEl2 = value; syncMmu(); }
+
+    public long vtcrEl2() { return vtcrEl2; }
+
+    /** Sets VTCR_EL2 (stage-2 T0SZ, SL0, walk attributes, PS); takes effect at the next instruction. */
+    public void setVtcrEl2(long value) { vtcrEl2 = value; syncMmu(); }
+
+    /** FAR_EL2 of the last stage-2 abort ({@link RunStatus#TRAP_EL2} with EC 0x20/0x24): the VA. */
+    public long el2Far() { return el2Far; }
+
+    /** HPFAR_EL2 of the last stage-2 abort: FIPA[39:4] = IPA[47:12]. */
+    public long hpfarEl2() { return el2Hpfar; }
+
+    /** This PE's MMU: the hypervisor's TLBI (EL2 forms) and stage-2 inspection ({@link Mmu#walkIpa}), tests. */
+    public Mmu mmu() { return mmu; }
+
+    /**
+     * Copies the translation registers (SCTLR_EL1, TCR_EL1, TTBR0/1_EL1, MAIR_EL1, HCR_EL2, VTTBR_EL2,
+     * VTCR_EL2) into the MMU after any of them changed, and drops the fetch-line table.
+     */
+    private void syncMmu() {
+        tctx.sctlrEl1 = sys[SysRegs.SCTLR_EL1];
+        tctx.tcrEl1 = sys[SysRegs.TCR_EL1];
+        tctx.ttbr0El1 = sys[SysRegs.TTBR0_EL1];
+        tctx.ttbr1El1 = sys[SysRegs.TTBR1_EL1];
+        tctx.mairEl1 = sys[SysRegs.MAIR_EL1];
+        tctx.el2Enabled = el2Attached;
+        tctx.hcrEl2 = hcrEl2;
+        tctx.vttbrEl2 = vttbrEl2;
+        tctx.vtcrEl2 = vtcrEl2;
+        mmu.setContext(tctx);
+        mmuGeneration = mmu.generation();
+        invalidateFetchLines();
     }
 
     private long hcr() { return el2Attached ? hcrEl2 : 0; }
@@ -475,6 +532,10 @@ public final class Pe {
         if (halted) return RunStatus.HALTED;
         stopStatus = null;
         attention &= ~ATT_STOP;
+        if (mmu.generation() != mmuGeneration) {
+            mmuGeneration = mmu.generation();
+            invalidateFetchLines();
+        }
         // Observers attached during a run take effect at the next run (they are attached by the host).
         final boolean fastFetch = !mem.observed();
         final long limit = instructions + maxInstructions;
@@ -745,9 +806,64 @@ public final class Pe {
      * Simplification: PA = VA without an address-size check against ID_AA64MMFR0_EL1.PARange; an
      * access beyond the map becomes a synchronous external abort instead of an address size fault.
      */
-    private long translateData(long va) {
-        accAttrs = dataAttrs;
-        return va;
+    private long translateData(long va, int access) {
+        if (regime == REGIME_FLAT_WB) {
+            accAttrs = dataAttrs;
+            return va;
+        }
+        long pa = mmu.translate(va, access, el);
+        if (pa == Mmu.FAULT) throw translationFault();
+        accAttrs = mmu.attrs();
+        return pa;
+    }
+
+    /** DC/IC by VA: the PA to maintain (read permission at EL0 only; DC IVAC needs write permission). */
+    private long translateCmo(long va, boolean ivac) {
+        if (regime == REGIME_FLAT_WB) return va;
+        long pa = mmu.translate(va, ivac ? Mmu.CMO_IVAC : Mmu.CMO, el);
+        if (pa == Mmu.FAULT) throw translationFault();
+        return pa;
+    }
+
+    /**
+     * Takes the MMU's fault: a stage-1 fault to EL1 (ESR_EL1, FAR_EL1 = VA); a stage-2 fault to the
+     * hypervisor ({@link RunStatus#TRAP_EL2} with ESR_EL2 in {@link #el2Syndrome()}, {@link #el2Far()},
+     * {@link #hpfarEl2()}), the instruction not executed.
+     */
+    private GuestFault translationFault() {
+        FaultRecord f = mmu.fault();
+        if (f.stage2) {
+            el2Syndrome = f.esrEl2(instructionSyndrome(current));
+            el2Far = f.va;
+            el2Hpfar = f.hpfarEl2();
+            stop(RunStatus.TRAP_EL2);
+            return GuestFault.INSTANCE;
+        }
+        return syncException(f.esrEl1(), pc, f.va, true);
+    }
+
+    /**
+     * The ISS instruction syndrome (ISV, SAS, SSE, SRT, SF, AR) of a stage-2 data abort on {@code di}:
+     * valid (ISV = 1) for loads and stores of one general-purpose register without writeback (the
+     * hypervisor can emulate them as MMIO); 0 for pairs, writeback forms, exclusives and the rest.
+     */
+    private static long instructionSyndrome(Decoded di) {
+        if (di == null) return 0;
+        int rt = Math.min(di.t, 31);
+        switch (di.op) {
+            case Op.LDR_X_UIMM: case Op.STR_X_UIMM: return FaultRecord.instructionSyndrome(3, false, rt, true, false);
+            case Op.LDR_W_UIMM: case Op.STR_W_UIMM: return FaultRecord.instructionSyndrome(2, false, rt, false, false);
+            case Op.LDRB_UIMM: return FaultRecord.instructionSyndrome(0, false, rt, false, false);
+            case Op.LDST:
+                if (di.mode != Decoded.MODE_OFFSET && di.flag3) return 0; // writeback
+                return FaultRecord.instructionSyndrome(Integer.numberOfTrailingZeros(di.size), di.flag2, rt, di.regsize == 64, false);
+            case Op.LOAD_LITERAL:
+                return FaultRecord.instructionSyndrome(Integer.numberOfTrailingZeros(di.size), di.flag2, rt, di.size == 8 || di.flag2, false);
+            case Op.LDST_ORDERED:
+                return FaultRecord.instructionSyndrome(Integer.numberOfTrailingZeros(di.size), false, rt, di.size == 8, true);
+            default:
+                return 0;
+        }
     }
 
     /**
@@ -759,8 +875,16 @@ public final class Pe {
         if ((va & 3) != 0) {
             throw syncException(Syndrome.make(Syndrome.EC_PC_ALIGN, 0), va, va, true);
         }
-        long pa = va; // the fetch translation: identity in every regime so far
-        int attrs = fetchAttrs;
+        long pa;
+        int attrs;
+        if (regime == REGIME_FLAT_WB) {
+            pa = va;
+            attrs = fetchAttrs;
+        } else {
+            pa = mmu.translate(va, Mmu.FETCH, el);
+            if (pa == Mmu.FAULT) throw translationFault();
+            attrs = mmu.attrs();
+        }
         int word;
         try {
             word = mem.fetch32(index, agent, pa, attrs);
@@ -801,9 +925,12 @@ public final class Pe {
 
     /** Loads {@code size} (1, 2, 4, 8) bytes at {@code va}, zero-extended. */
     private long load(long va, int size) {
-        long pa = translateData(va);
+        long pa = translateData(va, Mmu.LOAD);
         int attrs = accAttrs;
-        if ((va & (size - 1)) != 0) checkAlignment(va, size, attrs, false, false);
+        if ((va & (size - 1)) != 0) {
+            checkAlignment(va, size, attrs, false, false);
+            if ((va & 0xFFF) + size > 0x1000 && regime != REGIME_FLAT_WB) return loadCrossing(va, size);
+        }
         try {
             return mem.read(index, agent, AccessKind.LOAD, pa, size, attrs);
         } catch (BusError e) {
@@ -812,9 +939,15 @@ public final class Pe {
     }
 
     private void store(long va, int size, long value) {
-        long pa = translateData(va);
+        long pa = translateData(va, Mmu.STORE);
         int attrs = accAttrs;
-        if ((va & (size - 1)) != 0) checkAlignment(va, size, attrs, true, false);
+        if ((va & (size - 1)) != 0) {
+            checkAlignment(va, size, attrs, true, false);
+            if ((va & 0xFFF) + size > 0x1000 && regime != REGIME_FLAT_WB) {
+                storeCrossing(va, size, value);
+                return;
+            }
+        }
         try {
             mem.write(index, agent, AccessKind.STORE, pa, size, attrs, value);
         } catch (BusError e) {
@@ -823,8 +956,24 @@ public final class Pe {
         if (platform != null && platform.armedMonitors > 0) platform.clearMonitors(this, pa);
     }
 
+    /**
+     * An access crossing a 4 KiB page boundary: the second page is translated (and may fault) before
+     * any byte moves, then the bytes go one by one, each through its own page's translation.
+     */
+    private long loadCrossing(long va, int size) {
+        translateData((va | 0xFFF) + 1, Mmu.LOAD);
+        long v = 0;
+        for (int i = 0; i < size; i++) v |= load(va + i, 1) << (8 * i);
+        return v;
+    }
+
+    private void storeCrossing(long va, int size, long value) {
+        translateData((va | 0xFFF) + 1, Mmu.STORE);
+        for (int i = 0; i < size; i++) store(va + i, 1, value >>> (8 * i));
+    }
+
     private long loadAligned(long va, int size) {
-        long pa = translateData(va);
+        long pa = translateData(va, Mmu.LOAD);
         checkAlignment(va, size, accAttrs, false, true);
         try {
             return mem.read(index, agent, AccessKind.LOAD, pa, size, accAttrs);
@@ -834,7 +983,7 @@ public final class Pe {
     }
 
     private void storeAligned(long va, int size, long value) {
-        long pa = translateData(va);
+        long pa = translateData(va, Mmu.STORE);
         checkAlignment(va, size, accAttrs, true, true);
         try {
             mem.write(index, agent, AccessKind.STORE, pa, size, accAttrs, value);
@@ -871,6 +1020,7 @@ public final class Pe {
     // =====================================================================================
 
     private void execute(Decoded di) {
+        current = di;
         final long[] r = this.r;
         switch (di.op) {
             case Op.ADD_X_IMM:
@@ -1277,7 +1427,7 @@ public final class Pe {
         int size = di.size;
         boolean pairAccess = di.flag2;
         int total = pairAccess ? 2 * size : size;
-        long pa = translateData(va);
+        long pa = translateData(va, di.flag1 ? Mmu.STORE : Mmu.LOAD);
         int attrs = accAttrs;
         if ((va & (total - 1)) != 0) checkAlignment(va, total, attrs, di.flag1, true);
         if (!di.flag1) {
@@ -1518,7 +1668,11 @@ public final class Pe {
                 if (el == 0 || spSel == 0) r[SP] = v;
                 else spEl0 = v;
                 break;
-            case SysRegs.SCTLR_EL1: sys[id] = v; updateDerivedState(); break;
+            case SysRegs.SCTLR_EL1: sys[id] = v; updateDerivedState(); syncMmu(); break;
+            case SysRegs.TCR_EL1: case SysRegs.TTBR0_EL1: case SysRegs.TTBR1_EL1: case SysRegs.MAIR_EL1:
+                sys[id] = v;
+                syncMmu();
+                break;
             case SysRegs.VBAR_EL1: sys[id] = v & ~0x7FFL; break;
             case SysRegs.CSSELR_EL1: sys[id] = v & 0xF; break;
             case SysRegs.OSLAR_EL1: sys[SysRegs.OSLSR_EL1] = (sys[SysRegs.OSLSR_EL1] & ~2L) | ((v & 1) << 1); break;
@@ -1562,16 +1716,16 @@ public final class Pe {
         long operand = r[di.t];
         switch (sub) {
             case Op.SYS_DC_IVAC: {
-                long pa = translateData(operand);
+                long pa = translateCmo(operand, true);
                 // DC IVAC at EL1 with HCR_EL2.VM (or DC) = 1 is performed as a clean and invalidate.
                 if ((h & (HCR_VM | HCR_DC)) != 0) maintain(Maintenance.DC_CIVAC, pa);
                 else maintain(Maintenance.DC_IVAC, pa);
                 break;
             }
-            case Op.SYS_DC_CVAC: maintain(Maintenance.DC_CVAC, translateData(operand)); break;
-            case Op.SYS_DC_CIVAC: maintain(Maintenance.DC_CIVAC, translateData(operand)); break;
-            case Op.SYS_DC_CVAU: maintain(Maintenance.DC_CVAU, translateData(operand)); break;
-            case Op.SYS_IC_IVAU: maintain(Maintenance.IC_IVAU, translateData(operand)); break;
+            case Op.SYS_DC_CVAC: maintain(Maintenance.DC_CVAC, translateCmo(operand, false)); break;
+            case Op.SYS_DC_CIVAC: maintain(Maintenance.DC_CIVAC, translateCmo(operand, false)); break;
+            case Op.SYS_DC_CVAU: maintain(Maintenance.DC_CVAU, translateCmo(operand, false)); break;
+            case Op.SYS_IC_IVAU: maintain(Maintenance.IC_IVAU, translateCmo(operand, false)); break;
             case Op.SYS_IC_IALLU: mem.icInvalidateAll(index, agent, (h & HCR_FB) != 0); break;
             case Op.SYS_IC_IALLUIS: mem.icInvalidateAll(index, agent, true); break;
             case Op.SYS_DC_ISW: case Op.SYS_DC_CSW: case Op.SYS_DC_CISW: {
@@ -1586,10 +1740,18 @@ public final class Pe {
                 break;
             }
             case Op.SYS_DC_ZVA: dcZva(operand); break;
-            case Op.SYS_TLBI:
-                // Recorded no-op: there are no TLBs until the MMU exists (identity translation).
+            case Op.SYS_TLBI: {
                 tlbiCount++;
+                int op1 = (di.sysKey >>> 11) & 7, crm = (di.sysKey >>> 3) & 0xF, op2 = di.sysKey & 7;
+                // The EL2 forms (op1 = 4) are UNDEFINED at EL1; the hypervisor uses mmu().tlbi.
+                int d = op1 == 0 ? Tlbi.decode(op1, crm, op2) : -1;
+                if (d < 0) throw undefined();
+                // HCR_EL2.FB: TLB maintenance at EL1 is broadcast within the Inner Shareable domain.
+                mmu.tlbi(d & ~Tlbi.IS, operand, (d & Tlbi.IS) != 0 || (h & HCR_FB) != 0);
+                mmuGeneration = mmu.generation();
+                invalidateFetchLines();
                 break;
+            }
             case Op.SYS_AT: at(di, operand); break;
             default: throw undefined();
         }
@@ -1612,7 +1774,7 @@ public final class Pe {
     private void dcZva(long va) {
         int blockBytes = 4 << (int) (sys[SysRegs.DCZID_EL0] & 0xF);
         long blockVa = va & -(long) blockBytes;
-        long pa = translateData(blockVa);
+        long pa = translateData(blockVa, Mmu.STORE);
         if (Attrs.type(accAttrs) == Attrs.DEVICE) {
             // DC ZVA to Device memory (e.g. any data address with the MMU off) is an alignment fault.
             throw syncException(Syndrome.dataAbort(el == 0, true, true, Syndrome.FSC_ALIGNMENT), pc, va, true);
@@ -1633,7 +1795,14 @@ public final class Pe {
     private void at(Decoded di, long va) {
         int op1 = (di.sysKey >>> 11) & 7, op2 = di.sysKey & 7;
         if (op1 != 0 || op2 > 3) throw undefined();
-        translateData(va);
+        if (regime != REGIME_FLAT_WB) {
+            // AT S1E1R (op2 0), S1E1W (1), S1E0R (2), S1E0W (3): stage 1 only (an IPA with stage 2 on).
+            long par = mmu.at(va, op2 >= 2 ? 0 : 1, (op2 & 1) != 0);
+            if (par == Mmu.FAULT) throw translationFault(); // stage-2 fault on the stage-1 walk
+            sys[SysRegs.PAR_EL1] = par;
+            return;
+        }
+        translateData(va, Mmu.LOAD);
         int attrs = accAttrs;
         long mairAttr;
         switch (Attrs.type(attrs)) {

@@ -19,6 +19,8 @@ public final class Platform {
     private final Pe[] pes;
     private final boolean[] waiting;
     private long clockNanos;
+    /** The Inner Shareable domain of the PEs' TLBs (TLBI ...IS reaches every PE). */
+    final org.cachevisor.machine.mmu.TlbDomain tlbDomain = new org.cachevisor.machine.mmu.TlbDomain();
     /** Number of PEs whose exclusive monitor is armed. */
     int armedMonitors;
 
@@ -41,6 +43,9 @@ public final class Platform {
     }
 
     public MemorySystem memory() { return mem; }
+
+    /** The PEs' TLBs as one Inner Shareable domain (for the hypervisor's TLBI ...IS of the EL2 forms). */
+    public org.cachevisor.machine.mmu.TlbDomain tlbDomain() { return tlbDomain; }
 
     public int peCount() { return pes.length; }
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * stale L1I line executes the stale instruction until the I-cache is invalidated (and, with
  * CTR_EL0.IDC = 0, the new code is cleaned from the D-cache to the PoU first).
  *
- * <p>Guest (caches on: SCTLR_EL1.M = C = I = 1, identity map): call a routine that returns 1 (fills the
+ * <p>Guest (caches on: SCTLR_EL1.M = C = I = 1, identity-mapped stage-1 tables): call a routine that returns 1 (fills the
  * L1I), overwrite its first instruction with {@code movz x0, #2} through the D-side, call it again,
  * then DC CVAU + IC IALLU and call it a third time.
  */
@@ -33,6 +33,7 @@ class PeStaleInstructionTest {
         TestGuest g = new TestGuest().code(0x1000, program(cleanToPoU)).code(0x2000, Words.movz(0, 1), Words.RET);
         if (observed) g.mem.addObserver(new MemoryObserver() {});
         g.pe.reset(0x1000);
+        g.identityMap();
         g.pe.writeSysReg(SysRegs.SCTLR_EL1, Pe.SCTLR_EL1_RESET | Pe.SCTLR_M | Pe.SCTLR_C | Pe.SCTLR_I);
         g.pe.setX(2, Words.movz(0, 2) & 0xFFFF_FFFFL);
         g.pe.setX(3, 0x2000);

@@ -137,8 +137,9 @@ class SysRegsTest {
         g.pe.reset(0x1000);
         g.pe.setX(1, 0x12_3456_7ABCL);
         g.pe.run(2);
-        // PAR_EL1: F = 0, SH[8:7] = 0b10 (outer shareable: Device), PA[47:12], ATTR[63:56] = 0x00 (Device-nGnRnE)
-        assertThat(g.pe.readSysReg(SysRegs.PAR_EL1)).isEqualTo(0x12_3456_7000L | (0b10L << 7));
+        // PAR_EL1: F = 0, SH[8:7] = 0b10 (outer shareable: Device), PA[47:12], ATTR[63:56] = 0x00
+        // (Device-nGnRnE), bit 11 RES1
+        assertThat(g.pe.readSysReg(SysRegs.PAR_EL1)).isEqualTo(0x12_3456_7000L | (0b10L << 7) | (1L << 11));
         assertThat(g.pe.tlbiCount()).isEqualTo(1L);
         assertThat(g.pe.pc()).isEqualTo(0x1008L);
     }

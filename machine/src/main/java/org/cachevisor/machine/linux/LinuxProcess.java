@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.cachevisor.isa.elf.ElfReader;
 import org.cachevisor.machine.Pe;
+import org.cachevisor.machine.mmu.TableBuilder;
 import org.cachevisor.machine.RunStatus;
 import org.cachevisor.machine.SysRegs;
 import org.cachevisor.machine.Syndrome;
@@ -22,9 +23,12 @@ import org.cachevisor.memsys.MemorySystem;
  * built, and system calls (SVC #0 from EL0, number in X8, arguments in X0..X5, result in X0) are
  * handled by {@link #syscall}. Output of write/writev to fd 1 and 2 goes to the given streams.
  *
- * <p>Simplification: a kernel would build stage-1 tables for the process; until the MMU exists the
- * PE runs in {@link Pe#REGIME_FLAT_WB} (identity map, Normal Write-Back Inner Shareable), which is
- * what those tables would say for every user page, so the caches see the same traffic.
+ * <p>Like a kernel, the loader builds stage-1 tables for the process in simulated RAM
+ * ({@link #PAGE_TABLES_PA}; {@link TableBuilder}, 4 KiB pages, ASID 1): user pages are identity-mapped
+ * (VA = PA, so the system-call layer reads and writes user memory at the VA), Normal Write-Back Inner
+ * Shareable, non-global, with the segment's permissions (text read-only and EL0-executable, data
+ * read/write and execute-never), the heap and stack read/write; anonymous mmap regions are mapped when
+ * they are handed out. The PE runs with SCTLR_EL1.M = C = I = 1 through the real MMU.
  *
  * <p>Memory layout: one RAM region from the lowest segment page to the highest segment end plus the
  * brk heap ({@link #HEAP_BYTES}); the stack ({@link #STACK_BYTES} below {@link #STACK_TOP}); an
@@ -37,6 +41,9 @@ public final class LinuxProcess {
     public static final long MMAP_BASE = 0x20_0000_0000L;
     public static final long MMAP_BYTES = 1L << 30;
     private static final long PAGE = 4096;
+    /** Where the exec "kernel" keeps the process's stage-1 tables: RAM below the stack, mapped to no VA. */
+    public static final long PAGE_TABLES_BYTES = 8L << 20;
+    public static final long PAGE_TABLES_PA = STACK_TOP - STACK_BYTES - PAGE_TABLES_BYTES - (1L << 20);
 
     /** Linux errno values returned (negated) by system calls. */
     private static final long ENOENT = 2, EBADF = 9, ENOMEM = 12, EFAULT = 14, EINVAL = 22, ENOTTY = 25, ENOSYS = 38;
@@ -51,6 +58,7 @@ public final class LinuxProcess {
     private final SplittableRandom random = new SplittableRandom(0x5EED_CAC4E_15L);
     private long brkStart, brk, brkLimit;
     private long mmapNext = MMAP_BASE;
+    private TableBuilder tables;
     private boolean exited;
     private int exitStatus;
     private String fault;
@@ -94,8 +102,13 @@ public final class LinuxProcess {
             if (bytes.length > 0) mem.writeBytes(-1, kernelAgent, s.va(), bytes, 0, bytes.length, Attrs.NC);
         }
         long sp = buildStack(elf, argv, envp, loads);
+        buildTables(loads);
         pe.reset(elf.entry());
-        pe.setRegime(Pe.REGIME_FLAT_WB);
+        // TCR_EL1 as Linux sets it for 48-bit VAs with the 4 KiB granule (walks Normal WB Inner
+        // Shareable, IPS 40 bits, TBI0 for user space), MAIR_EL1 with Normal WB at index 3.
+        pe.writeSysReg(SysRegs.TCR_EL1, TableBuilder.TCR_EL1_48BIT | 1L << 37);
+        pe.writeSysReg(SysRegs.MAIR_EL1, TableBuilder.MAIR_EL1);
+        pe.writeSysReg(SysRegs.TTBR0_EL1, tables.root() | 1L << 48);
         // SCTLR_EL1 as Linux sets it for user space: MMU and caches on, EL0 may use CTR_EL0 (UCT),
         // DC ZVA (DZE), DC CVAU/CIVAC and IC IVAU (UCI); WFI/WFE not trapped; SP alignment checks.
         pe.writeSysReg(SysRegs.SCTLR_EL1, Pe.SCTLR_EL1_RESET | Pe.SCTLR_M | Pe.SCTLR_C | Pe.SCTLR_I | Pe.SCTLR_SA
@@ -104,6 +117,29 @@ public final class LinuxProcess {
         pe.setPstate(0); // EL0t, DAIF clear
         pe.setSp(sp);
         pe.setSyncToHost(true);
+    }
+
+    /**
+     * Builds the process's stage-1 tables: each page of a PT_LOAD segment with the union of the
+     * permissions of the segments touching it, then the brk heap and the stack read/write. Written at
+     * the PoC (Non-cacheable, no PE), as the segments are: no cache holds anything yet.
+     */
+    private void buildTables(List<ElfReader.Segment> loads) {
+        mem.map().addRam("page-tables", PAGE_TABLES_PA, PAGE_TABLES_BYTES);
+        tables = new TableBuilder(mem, -1, kernelAgent, Attrs.NC, PAGE_TABLES_PA, PAGE_TABLES_BYTES);
+        java.util.TreeMap<Long, Integer> pageFlags = new java.util.TreeMap<>();
+        for (ElfReader.Segment s : loads) {
+            for (long va = s.va() & -PAGE; va < s.va() + s.memSize(); va += PAGE) pageFlags.merge(va, s.flags(), (a, b) -> a | b);
+        }
+        for (java.util.Map.Entry<Long, Integer> e : pageFlags.entrySet()) {
+            int f = e.getValue();
+            long attrs = (long) TableBuilder.ATTR_WB << 2 | TableBuilder.SH_ISH | TableBuilder.AF | TableBuilder.NG
+                    | ((f & ElfReader.PF_W) != 0 ? TableBuilder.AP_RW : TableBuilder.AP_RO)
+                    | TableBuilder.PXN | ((f & ElfReader.PF_X) != 0 ? 0 : TableBuilder.UXN);
+            tables.mapPages(e.getKey(), e.getKey(), PAGE, attrs);
+        }
+        tables.mapPages(brkStart, brkStart, brkLimit - brkStart, TableBuilder.USER_DATA);
+        tables.mapPages(STACK_TOP - STACK_BYTES, STACK_TOP - STACK_BYTES, STACK_BYTES, TableBuilder.USER_DATA);
     }
 
     public Pe pe() { return pe; }
@@ -354,6 +390,8 @@ public final class LinuxProcess {
                 if (len <= 0 || mmapNext + len > MMAP_BASE + MMAP_BYTES) return -ENOMEM;
                 long va = mmapNext;
                 mmapNext += len;
+                // PROT_EXEC (4) makes the region executable at EL0.
+                tables.mapPages(va, va, len, (a2 & 4) != 0 ? TableBuilder.USER_RWX : TableBuilder.USER_DATA);
                 return va;
             }
             case SYS_MUNMAP:
