@@ -523,7 +523,11 @@ public final class Decoder {
                 di.mode = Decoded.MODE_OFFSET;
                 break;
             }
-            default: di.imm = sext(f(e, w, "imm9"), 9); di.mode = Decoded.MODE_OFFSET; break;
+            default:
+                di.imm = sext(f(e, w, "imm9"), 9);
+                di.mode = Decoded.MODE_OFFSET;
+                if (ec == ExecClass.LDST_UNPRIV) di.sub = 2; // LDTR/STTR: checked with EL0 permissions at EL1
+                break;
         }
         // Writeback with Rn == Rt (Rn != 31) is CONSTRAINED UNPREDICTABLE: for loads we suppress the
         // writeback (Constraint_WBSUPPRESS); stores store the register's value before writeback

@@ -30,10 +30,12 @@ import org.cachevisor.memsys.MemorySystem;
  * is re-read only after instructions that call the memory system ({@link Decoded#touchesMemory}).
  *
  * <h2>Translation</h2>
- * One translation step for data ({@link #translateData}) and one for fetch (in {@code fetchSlow}):
- * identity with the SCTLR_EL1.M = 0 attributes, or the exec "flat" regime; the MMU replaces both.
- * Whatever changes the translation context calls {@code updateDerivedState}, which drops the fetch
- * table.
+ * One translation step for data ({@link #translateData}, {@code translateCmo}) and one for fetch
+ * (in {@code fetchSlow}), both through the {@link Mmu} (stage 1 and 2 as the registers say; its
+ * micro-TLB makes a hit one compare and one add), or identity in the test-only "flat" regime. Writes
+ * of the translation registers call {@code syncMmu}, which hands them to the MMU and drops the fetch
+ * table; so do this PE's TLBIs, and a change of {@link Mmu#generation()} (a TLBI broadcast by another
+ * PE) is noticed at the start of {@link #run}.
  *
  * <h2>Register file layout</h2>
  * {@code r[0..30]} are X0..X30, {@code r[31]} is the stack pointer currently selected by
@@ -145,12 +147,13 @@ public final class Pe {
     private int mmuGeneration;
     /** The instruction being executed (for the ISS instruction syndrome of a stage-2 data abort). */
     private Decoded current;
+    /** An LDTR/STTR at EL1 is in progress: its accesses are translated with EL0's permissions. */
+    private boolean unprivileged;
 
     // ---- fetch fast path: a small direct-mapped table of L1I lines (their words and decodes),
     // valid while the PE's L1I generation is unchanged (any L1I fill, eviction or invalidation changes
-    // it) and no observer is attached. Keyed by VA; the identity translation makes that the PA.
-    // When the MMU arrives, translation changes (TLBI, TTBR/SCTLR writes, EL changes) must call
-    // invalidateFetchLines(), as updateDerivedState already does.
+    // it) and no observer is attached, and the translation is unchanged (syncMmu, TLBI and a changed
+    // Mmu.generation() call invalidateFetchLines()). Keyed by VA.
     private static final int FETCH_LINES = 64;
     private final int lineSize;
     private final int lineShift;
@@ -337,7 +340,7 @@ public final class Pe {
     /** Credits idle virtual time (the platform calls this for a PE sleeping in WFI). */
     public void creditIdle(long nanos) { idleTicks += nanos; }
 
-    /** Number of TLBI instructions executed (recorded no-ops until the MMU exists). */
+    /** Number of TLBI instructions executed. */
     public long tlbiCount() { return tlbiCount; }
 
     /** Reads a system register by {@link SysRegs} id (for the hypervisor and tests; no trap checks). */
@@ -458,13 +461,14 @@ public final class Pe {
     // ---- translation regime
 
     /**
-     * Selects the translation regime: {@link #REGIME_MMU_OFF} (the SCTLR_EL1.M = 0 rules; default) or
-     * {@link #REGIME_FLAT_WB}.
+     * Selects the translation regime: {@link #REGIME_MMU_OFF} (the default, despite its name the
+     * architectural one: every access goes through the {@link Mmu}, which applies SCTLR_EL1.M = 0 rules
+     * or stage-1 tables and stage 2 as the registers say) or {@link #REGIME_FLAT_WB}.
      *
      * <p>Simplification: the flat regime is an identity map with Normal Write-Back Inner Shareable
-     * attributes for every access, standing in for the stage-1 tables a Linux kernel would set up for a
-     * user process (exec mode) until the MMU exists; data and instruction accesses then behave as they
-     * would under such a kernel, so the caches and the oracle see the same traffic.
+     * attributes for every access and no translation at all (no tables, no TLB, no permission
+     * checks), for tests and benchmarks that want the caches without setting up tables; exec and guests
+     * use real tables.
      */
     public void setRegime(int regime) {
         if (regime != REGIME_MMU_OFF && regime != REGIME_FLAT_WB) {
@@ -493,11 +497,10 @@ public final class Pe {
             dataAttrs = Attrs.make(Attrs.NORMAL_WB, Attrs.NSH);
             fetchAttrs = dataAttrs;
         } else {
-            // MMU off (SCTLR_EL1.M = 0 rules; the MMU proper arrives later): data Device-nGnRnE;
-            // fetch Normal Non-cacheable if SCTLR_EL1.I = 0, else Normal Write-Through.
-            // Simplification: with SCTLR_EL1.M = 1 and no MMU yet we keep the identity map with
-            // Normal Write-Back attributes when C = 1 (Non-cacheable when C = 0), which is what an
-            // identity-mapped RAM region gives; the stage-1 walk replaces this.
+            // Reported by dataAttrs()/fetchAttrs() only (the MMU gives each access its attributes):
+            // the SCTLR_EL1.M = 0 rules (data Device-nGnRnE; fetch Normal Non-cacheable if
+            // SCTLR_EL1.I = 0, else Write-Through) and, with M = 1, what an identity-mapped Normal
+            // Write-Back page gives.
             if ((sctlr & SCTLR_M) == 0) {
                 dataAttrs = Attrs.DEVICE_nGnRnE;
             } else {
@@ -802,16 +805,15 @@ public final class Pe {
 
     /**
      * The one translation step for data accesses: returns the PA and leaves the attributes in
-     * {@link #accAttrs}. MMU off (and the flat regime): PA = VA.
-     * Simplification: PA = VA without an address-size check against ID_AA64MMFR0_EL1.PARange; an
-     * access beyond the map becomes a synchronous external abort instead of an address size fault.
+     * {@link #accAttrs}; a translation fault is taken (see {@link #translationFault}). The flat regime:
+     * PA = VA. An access to a PA no region covers is a synchronous external abort (in the callers).
      */
     private long translateData(long va, int access) {
         if (regime == REGIME_FLAT_WB) {
             accAttrs = dataAttrs;
             return va;
         }
-        long pa = mmu.translate(va, access, el);
+        long pa = mmu.translate(va, access, unprivileged ? 0 : el);
         if (pa == Mmu.FAULT) throw translationFault();
         accAttrs = mmu.attrs();
         return pa;
@@ -832,6 +834,7 @@ public final class Pe {
      */
     private GuestFault translationFault() {
         FaultRecord f = mmu.fault();
+        f.el = el; // the exception comes from the current EL (also for LDTR/STTR, checked as EL0)
         if (f.stage2) {
             el2Syndrome = f.esrEl2(instructionSyndrome(current));
             el2Far = f.va;
@@ -1378,12 +1381,16 @@ public final class Pe {
         if (di.spBase && spAlignCheck && (va & 15) != 0) throw spAlignmentFault();
         long offset = di.sub == 1 ? Asl.extend(r[di.m], di.extendType, di.shiftAmount) : di.imm;
         if (di.mode != Decoded.MODE_POST) va += offset;
-        // Simplification: LDTR/STTR (unprivileged) at EL1 check EL0 permissions; with no stage-1
-        // permissions yet (MMU off / flat regime) they behave exactly as LDR/STR.
-        if (di.flag1) {
-            store(va, di.size, r[di.t]);
-        } else {
-            r[di.t] = extendLoad(load(va, di.size), di.size, di.flag2, di.regsize);
+        // LDTR/STTR (di.sub == 2) at EL1 are checked with EL0's stage-1 permissions (no PAN/UAO here).
+        unprivileged = di.sub == 2 && el == 1;
+        try {
+            if (di.flag1) {
+                store(va, di.size, r[di.t]);
+            } else {
+                r[di.t] = extendLoad(load(va, di.size), di.size, di.flag2, di.regsize);
+            }
+        } finally {
+            unprivileged = false;
         }
         if (di.mode != Decoded.MODE_OFFSET && di.flag3) {
             if (di.mode == Decoded.MODE_POST) va += offset;

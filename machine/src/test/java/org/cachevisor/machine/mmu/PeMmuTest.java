@@ -125,6 +125,22 @@ class PeMmuTest {
     }
 
     @Test
+    void ldtrAtEl1_el1OnlyPage_permissionFaultFromTheCurrentEl() {
+        load("""
+                ldr x2, [x1]
+                ldtr x0, [x1]
+                b .
+                """);
+        start(pe);
+        pe.setX(1, DATA_VA);
+        pe.run(2);
+        assertThat(pe.x(2)).isEqualTo(0xAAAAL);
+        // LDTR is checked with EL0 permissions (AP = 00: none); EC 0x25 (taken from EL1), permission level 3.
+        assertThat(pe.readSysReg(SysRegs.ESR_EL1)).isEqualTo(0x9600_000FL);
+        assertThat(pe.readSysReg(SysRegs.ELR_EL1)).isEqualTo(CODE + 4);
+    }
+
+    @Test
     void atS1e1r_mappedVa_parHoldsPa() {
         load("""
                 at s1e1r, x1
