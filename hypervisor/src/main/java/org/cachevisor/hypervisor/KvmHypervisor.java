@@ -58,11 +58,9 @@ public final class KvmHypervisor implements Hypervisor {
      * A hypervisor on {@code platform} using host RAM {@code [hostRamPa, hostRamPa + hostRamSize)} (which
      * must lie inside one RAM region of the address map) and {@code policy}.
      *
-     * @param tlbs the platform's Inner Shareable TLB domain for stage-2 TLB maintenance, or null if the
-     *             PEs have no TLBs yet. TODO(machine): Platform has no tlbDomain() accessor; pass it here until it does.
      * @throws IllegalArgumentException for a null argument or a host RAM range that is not RAM
      */
-    public KvmHypervisor(Platform platform, long hostRamPa, long hostRamSize, Policy policy, TlbDomain tlbs) {
+    public KvmHypervisor(Platform platform, long hostRamPa, long hostRamSize, Policy policy) {
         if (platform == null || policy == null) throw new IllegalArgumentException("platform and policy must not be null");
         this.platform = platform;
         this.mem = platform.memory();
@@ -73,7 +71,7 @@ public final class KvmHypervisor implements Hypervisor {
         }
         this.allocator = new HostPageAllocator(hostRamPa, hostRamSize);
         this.policy = policy;
-        this.tlbs = tlbs;
+        this.tlbs = platform.tlbDomain();
         this.host = new HostKernel(mem, costs);
         this.vmmAgent = mem.agents().register(Agents.Kind.VMM, "vmm", Agents.HOST_DOMAIN);
         this.dmaAgent = mem.agents().register(Agents.Kind.DEVICE, "dma", Agents.HOST_DOMAIN);
@@ -199,7 +197,6 @@ public final class KvmHypervisor implements Hypervisor {
     void tlbFlushVmidIpa(int vmid, long ipa) {
         costs.tlbi();
         costs.tlbi();
-        if (tlbs == null) return;
         tlbs.invalidateAll(Tlbi.IPAS2E1, ipa >>> 12, vmid, 0xFF);
         tlbs.invalidateAll(Tlbi.VMALLE1, 0, vmid, 0xFF);
     }
@@ -207,7 +204,6 @@ public final class KvmHypervisor implements Hypervisor {
     /** KVM's __kvm_tlb_flush_vmid: TLBI VMALLS12E1IS for VMID {@code vmid}. */
     void tlbFlushVmid(int vmid) {
         costs.tlbi();
-        if (tlbs == null) return;
         tlbs.invalidateAll(Tlbi.VMALLS12E1, 0, vmid, 0xFF);
     }
 }

@@ -217,9 +217,8 @@ public final class KvmVcpu implements Vcpu {
     void load(Pe p) {
         p.attachEl2(true);
         p.setHcrEl2(hcr);
-        // TODO(machine): Pe has no setVttbrEl2/setVtcrEl2 yet (nor a TranslationContext to hand the MMU):
-        // write vm.stage2().vttbrEl2() and Stage2Tables.vtcrEl2(paBits) here once it does. Until the MMU is
-        // wired into Pe, the PE does not apply stage 2 at all and guest IPAs reach the memory system as PAs.
+        p.setVttbrEl2(vm.stage2().vttbrEl2());
+        p.setVtcrEl2(Stage2Tables.vtcrEl2(vm.hypervisor().memory().config().paBits()));
         for (int i = 0; i < 31; i++) p.setX(i, x[i]);
         p.setPstate(0x4); // EL1t: SP is SP_EL0
         p.setSp(spEl0);
@@ -340,10 +339,7 @@ public final class KvmVcpu implements Vcpu {
             }
             case Esr.EC_DABT_LOWER:
             case Esr.EC_IABT_LOWER:
-                // TODO(machine): Pe exposes no FAR_EL2 / HPFAR_EL2 (needs Pe.el2Far() and Pe.hpfarEl2(), or the
-                // FaultRecord of the stage-2 fault); with them this becomes
-                // vm.handleGuestAbort(this, esr, p.el2Far(), p.hpfarEl2()).
-                return new VcpuExit.InternalError("stage-2 abort but the PE does not report FAR_EL2/HPFAR_EL2", esr);
+                return vm.handleGuestAbort(this, esr, p.el2Far(), p.hpfarEl2());
             default:
                 return new VcpuExit.InternalError("unhandled exception class " + Esr.ecName(ec), esr);
         }
@@ -424,19 +420,17 @@ public final class KvmVcpu implements Vcpu {
     }
 
     /**
-     * AT S1E1R/S1E1W of {@code va} for the at-par policy: the PAR_EL1 value, leaving the guest's PAR_EL1
-     * as it was. With the guest's MMU off the answer is architectural without a walk (PA = VA, ATTR =
-     * 0x00 Device-nGnRnE).
+     * AT S1E1R/S1E1W of {@code va} for the at-par policy, on the PE the vCPU is loaded on: the PAR_EL1
+     * value (an IPA when it succeeds), leaving the guest's PAR_EL1 as it was (KVM saves and restores it
+     * around the AT). Returns {@link org.cachevisor.machine.mmu.Mmu#FAULT} if the stage-1 walk itself
+     * took a stage-2 fault.
      *
-     * @throws UnsupportedOperationException with the MMU on, until the PE exposes its MMU
+     * @throws IllegalStateException if the vCPU is not running (policies call this from fault handling)
      */
     public long atS1e1(long va, boolean write) {
+        if (loaded == null) throw new IllegalStateException("AT for vCPU " + id + ": the vCPU is not loaded on a PE");
         vm.hypervisor().costs().atWalk();
-        if ((sysRegById(SysRegs.SCTLR_EL1) & Pe.SCTLR_M) == 0) {
-            return (va & 0x0000_FFFF_FFFF_F000L) | (0b10L << 7) | (1L << 11);
-        }
-        // TODO(machine): needs Pe.mmu() (Mmu.at(va, 1, write)) with this vCPU's context loaded.
-        throw new UnsupportedOperationException("AT S1E1" + (write ? "W" : "R") + " with the guest MMU on needs Pe.mmu()");
+        return loaded.mmu().at(va, 1, write);
     }
 
     @Override public String toString() { return vm.name() + "/vcpu" + id; }

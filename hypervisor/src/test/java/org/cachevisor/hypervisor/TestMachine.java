@@ -18,14 +18,15 @@ final class TestMachine {
 
     final MemorySystem mem;
     final Platform platform;
-    final TlbDomain tlbs = new TlbDomain();
+    final TlbDomain tlbs;
     final KvmHypervisor hyp;
 
     TestMachine(Policy policy) {
         mem = new MemorySystem(MemConfig.defaults());
         mem.map().addRam("ram", RAM_PA, RAM_SIZE);
         platform = new Platform(mem);
-        hyp = new KvmHypervisor(platform, HOST_PA, HOST_SIZE, policy, tlbs);
+        tlbs = platform.tlbDomain();
+        hyp = new KvmHypervisor(platform, HOST_PA, HOST_SIZE, policy);
     }
 
     /** An MMU of PE {@code pe} (its own TLB) with stage 1 off and stage 2 = the VM's tables: the hardware's view. */
