@@ -169,7 +169,7 @@ public final class Adversary {
         int i = 0;
         while (i < script.size() && script.get(i)[0] <= atSeq) i++;
         script.add(i, a);
-        ms.nextScriptSeq = script.get(0)[0];
+        ms.setNextScriptSeq(script.get(0)[0]);
     }
 
     private void check(int action, int cacheId, long pa) {
@@ -210,7 +210,7 @@ public final class Adversary {
                 default -> ms.adversaryLine(cacheId, pa, LineTransitions.CLEAN, agent);
             }
         }
-        ms.nextScriptSeq = script.isEmpty() ? Long.MAX_VALUE : script.get(0)[0];
+        ms.setNextScriptSeq(script.isEmpty() ? Long.MAX_VALUE : script.get(0)[0]);
     }
 
     /** Draws the number of accesses until the next random action (geometric with p = fillRate + evictRate). */

@@ -29,6 +29,11 @@ final class Cache {
     final byte[] states;
     final byte[] data;
     private final int[] victim;
+    /**
+     * The slot of the last {@link #lookup} hit: a hint only, re-validated by {@code tags[lastSlot]}
+     * on every use, so nothing has to keep it up to date when lines come and go.
+     */
+    private int lastSlot;
 
     Cache(int place, int pe, CacheGeometry g, int lineShift) {
         this.place = place;
@@ -57,6 +62,20 @@ final class Cache {
             if (t[base + w] == linePa) return base + w;
         }
         return -1;
+    }
+
+    /**
+     * The slot holding {@code linePa}, or -1, as {@link #find}, but first trying the slot of the last
+     * hit: consecutive accesses to one line (a loop walking an array, a stack frame) then cost one
+     * compare instead of a scan of the set's ways. The hint is checked against {@code tags}, the only
+     * truth about where a line is (a line is in at most one slot), so a stale hint just misses.
+     */
+    int lookup(long linePa) {
+        int s = lastSlot;
+        if (tags[s] == linePa) return s;
+        s = find(linePa);
+        if (s >= 0) lastSlot = s;
+        return s;
     }
 
     /** The set index of a line. */

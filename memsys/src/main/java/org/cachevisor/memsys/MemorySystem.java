@@ -52,9 +52,29 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe: the machine runs its PEs in one thread, interleaved deterministically.
  *
- * <p>Performance: {@link #read} and {@link #write} start with a fast path (L1D hit, nobody
- * observing, no adversary action due) that is a mask, up to {@code ways} tag compares and a
- * VarHandle access; everything else is in separate cold methods.
+ * <h2>Fast paths</h2>
+ * {@link #read}, {@link #write} and {@link #fetch32} first try a fast path, taken only when nobody
+ * observes, no adversary action is due (neither the random countdown nor the script) and the access
+ * is a legal size inside one line; everything else goes to the slow path, which checks the arguments
+ * and the address map and runs the full transition machinery. A fast path does exactly what the slow
+ * path would do for that access, including the event clock ({@link #seq}, {@link #advCountdown}), so
+ * attaching an observer or not never changes the state, the clock or the adversary's schedule:
+ * <ul>
+ *   <li>cacheable read/fetch hitting the PE's L1D/L1I (any state): seq + 1 (the onRead event);</li>
+ *   <li>Write-Back write hitting a DIRTY line of the PE's L1D (cell (DIRTY, LOCAL_WRITE): stays
+ *   DIRTY, MERGE_DATA, reports UPDATE): seq + 2 (UPDATE and onWrite);</li>
+ *   <li>Non-cacheable or Device read/write/fetch of a RAM page in the {@code ncPage} memo: straight
+ *   to the page's bytes, seq + 1 (onRead or onWrite).</li>
+ * </ul>
+ * With CTR_EL0.DIC = 1 a data write must also remove the line from every L1I; the fast write paths
+ * are then taken only if no L1I holds the line (nothing to remove, no line event).
+ *
+ * <p>Each L1 remembers its last hit ({@link Cache#lookup}), re-validated by the tag, so a run of
+ * accesses to one line costs one compare instead of a way scan. The RAM page memo is a
+ * direct-mapped table of {@value #NC_PAGES} allocated RAM pages (page PA -> the page's bytes); it
+ * never needs invalidating because regions are never removed from the address map, a SparseRam
+ * page once allocated stays the same array, and regions never overlap (a memoized page is RAM for
+ * good). Pages never written are not memoized (they read as zeros through the slow path).
  */
 public final class MemorySystem {
     /** The L2's cache id (the {@link Source} packing of place L2). */
@@ -69,6 +89,8 @@ public final class MemorySystem {
     private static final int I = LineState.INVALID, D = LineState.DIRTY;
     /** Bit n set = n is a legal size for read/write (1, 2, 4, 8). */
     private static final int LEGAL_SIZES = (1 << 1) | (1 << 2) | (1 << 4) | (1 << 8);
+    /** Entries of the direct-mapped RAM page memo of the Non-cacheable fast path (a power of two). */
+    static final int NC_PAGES = 64;
 
     private final MemConfig config;
     private final Agents agents;
@@ -82,20 +104,28 @@ public final class MemorySystem {
     private final Cache[] l1i;
     private final Cache l2;
     private final int[] l1iGeneration;
+    /** CTR_EL0.DIC (a copy of the config's, read on every fast write). */
+    private final boolean dic;
+    /** The RAM page memo: entry e holds the page with PA ncPagePa[e] (or -1: empty), its bytes in ncPage[e]. */
+    private final long[] ncPagePa = new long[NC_PAGES];
+    private final byte[][] ncPage = new byte[NC_PAGES][];
     private final byte[] lineBuf;
     private final byte[] scratch16 = new byte[16];
 
     private MemoryObserver[] observers = new MemoryObserver[0];
     private boolean observed;
-    /** The store fast path is allowed: nobody observes and CTR_EL0.DIC = 0 (no L1I snoop per store). */
-    private boolean storeFastPath;
 
     /** The event clock: the number of events so far. */
     long seq;
     /** Accesses left until the adversary's next random action (see {@link Adversary}). */
     int advCountdown = Integer.MAX_VALUE;
-    /** The seq of the adversary's next scripted action, or Long.MAX_VALUE. */
-    long nextScriptSeq = Long.MAX_VALUE;
+    /** The seq of the adversary's next scripted action, or Long.MAX_VALUE; set with {@link #setNextScriptSeq}. */
+    private long nextScriptSeq = Long.MAX_VALUE;
+    /**
+     * The fast paths are allowed while {@code seq < fastSeqLimit}: {@link #nextScriptSeq} with nobody
+     * observing, Long.MIN_VALUE (never) once an observer is attached. One compare for two conditions.
+     */
+    private long fastSeqLimit = Long.MAX_VALUE;
 
     // Per-chunk results and merge operands (single-threaded scratch, so the paths allocate nothing).
     private int chunkSource;
@@ -130,7 +160,8 @@ public final class MemorySystem {
         this.agents = new Agents();
         for (int pe = 0; pe < peCount; pe++) agents.register(Agents.Kind.PE, "PE" + pe, Agents.HOST_DOMAIN);
         this.adversary = new Adversary(this, agents.register(Agents.Kind.ADVERSARY, "adversary", Agents.HOST_DOMAIN));
-        this.storeFastPath = !config.dic();
+        this.dic = config.dic();
+        Arrays.fill(ncPagePa, -1L);
     }
 
     public MemConfig config() { return config; }
@@ -150,10 +181,19 @@ public final class MemorySystem {
         observers = Arrays.copyOf(observers, observers.length + 1);
         observers[observers.length - 1] = o;
         observed = true;
-        storeFastPath = false;
+        fastSeqLimit = Long.MIN_VALUE;
     }
 
     public boolean observed() { return observed; }
+
+    /** The seq of the adversary's next scripted action (Long.MAX_VALUE: none). */
+    long nextScriptSeq() { return nextScriptSeq; }
+
+    /** Sets the seq of the adversary's next scripted action (Long.MAX_VALUE: none); keeps the fast-path gate in step. */
+    void setNextScriptSeq(long atSeq) {
+        nextScriptSeq = atSeq;
+        if (!observed) fastSeqLimit = atSeq;
+    }
 
     /** Changes whenever PE {@code pe}'s L1I changes (fill, eviction, invalidation). */
     public int l1iGeneration(int pe) { return l1iGeneration[pe]; }
@@ -172,21 +212,57 @@ public final class MemorySystem {
      * @throws BusError if no region covers the bytes
      */
     public long read(int pe, int agent, int kind, long pa, int size, int attrs) {
-        // Fast path: a cacheable L1D hit inside one line, nobody watching, no adversary action due.
-        if (!observed && pe >= 0 && pe < peCount && (attrs & Attrs.TYPE_MASK) >= Attrs.NORMAL_WT
-                && size > 0 && size <= 8 && ((LEGAL_SIZES >>> size) & 1) != 0) {
-            int off = (int) pa & lineOffMask;
-            if (off + size <= lineSize && advCountdown > 1 && seq < nextScriptSeq) {
-                Cache c = l1d[pe];
-                int slot = c.find(pa - off);
-                if (slot >= 0) {
+        // Fast paths (see the class comment): nobody watching, no adversary action due, one line.
+        int off = (int) pa & lineOffMask;
+        if (seq < fastSeqLimit && advCountdown > 1 && legalSize(size) && off + size <= lineSize) {
+            if ((attrs & Attrs.TYPE_MASK) >= Attrs.NORMAL_WT) {
+                if (pe >= 0 && pe < peCount) {
+                    Cache c = l1d[pe];
+                    int slot = c.lookup(pa - off);
+                    if (slot >= 0) {
+                        advCountdown--; // the tick of the access
+                        seq++; // the onRead event nobody observes
+                        return LittleEndian.get(c.data, (slot << lineShift) + off, size);
+                    }
+                }
+            } else if (pe >= -1 && pe < peCount) {
+                byte[] page = ncPageOf(pa);
+                if (page != null) {
                     advCountdown--;
-                    seq++; // the onRead event nobody observes
-                    return LittleEndian.get(c.data, (slot << lineShift) + off, size);
+                    seq++;
+                    return LittleEndian.get(page, (int) pa & SparseRam.PAGE_MASK, size);
                 }
             }
         }
         return readSlow(pe, agent, kind, pa, size, attrs);
+    }
+
+    /** Whether {@code size} is 1, 2, 4 or 8: in 1..8 and a power of two, in one test. */
+    private static boolean legalSize(int size) {
+        return (((size - 1) & ~7) | (size & (size - 1))) == 0;
+    }
+
+    /** The bytes of the RAM page holding pa if the memo has it, else null. */
+    private byte[] ncPageOf(long pa) {
+        int e = (int) (pa >>> SparseRam.PAGE_SHIFT) & (NC_PAGES - 1);
+        return ncPagePa[e] == (pa & ~(long) SparseRam.PAGE_MASK) ? ncPage[e] : null;
+    }
+
+    /** Puts the page of RAM region r holding pa into the memo, if it is allocated (called by the slow path). */
+    private void rememberPage(AddressMap.Region r, long pa) {
+        byte[] page = r.ram.pageOrNull(pa - r.basePa());
+        if (page == null) return;
+        int e = (int) (pa >>> SparseRam.PAGE_SHIFT) & (NC_PAGES - 1);
+        ncPagePa[e] = pa & ~(long) SparseRam.PAGE_MASK;
+        ncPage[e] = page;
+    }
+
+    /** With CTR_EL0.DIC: whether no L1I holds linePa (a data write then has no L1I copy to remove). */
+    private boolean noInstructionCopies(long linePa) {
+        for (int m = 0; m < peCount; m++) {
+            if (l1i[m].find(linePa) >= 0) return false;
+        }
+        return true;
     }
 
     private long readSlow(int pe, int agent, int kind, long pa, int size, int attrs) {
@@ -235,23 +311,44 @@ public final class MemorySystem {
      * Parameters as for {@link #read}.
      */
     public void write(int pe, int agent, int kind, long pa, int size, int attrs, long value) {
-        // Fast path: a Write-Back store hitting a DIRTY line of the PE's own L1D (cell (DIRTY,
-        // LOCAL_WRITE) of LineTransitions: stays DIRTY, MERGE_DATA, reports UPDATE), nobody watching.
-        if (storeFastPath && pe >= 0 && pe < peCount && (attrs & Attrs.TYPE_MASK) == Attrs.NORMAL_WB
-                && size > 0 && size <= 8 && ((LEGAL_SIZES >>> size) & 1) != 0) {
-            int off = (int) pa & lineOffMask;
-            if (off + size <= lineSize && advCountdown > 1 && seq < nextScriptSeq) {
-                Cache c = l1d[pe];
-                int slot = c.find(pa - off);
-                if (slot >= 0 && c.states[slot] == D) {
+        // Kept under the JIT's MaxInlineSize (35 bytecodes) so it inlines into every caller whatever
+        // the caller's profile says; writeFast is then inlined on write's own (always hot) profile.
+        if (!writeFast(pe, pa, size, attrs, value)) writeSlow(pe, agent, kind, pa, size, attrs, value);
+    }
+
+    /**
+     * The write fast paths (see the class comment): nobody watching, no adversary action due, one
+     * line, and with CTR_EL0.DIC no L1I copy of the line to remove. Returns false, having changed
+     * nothing, if the access needs the slow path.
+     */
+    private boolean writeFast(int pe, long pa, int size, int attrs, long value) {
+        int off = (int) pa & lineOffMask;
+        if (seq < fastSeqLimit && advCountdown > 1 && legalSize(size) && off + size <= lineSize
+                && (!dic || noInstructionCopies(pa - off))) {
+            int type = attrs & Attrs.TYPE_MASK;
+            if (type == Attrs.NORMAL_WB) {
+                if (pe >= 0 && pe < peCount) {
+                    // Cell (DIRTY, LOCAL_WRITE) of LineTransitions: stays DIRTY, MERGE_DATA, reports UPDATE.
+                    Cache c = l1d[pe];
+                    int slot = c.lookup(pa - off);
+                    if (slot >= 0 && c.states[slot] == D) {
+                        advCountdown--; // the tick of the access
+                        seq += 2; // the UPDATE line event and the onWrite event nobody observes
+                        LittleEndian.put(c.data, (slot << lineShift) + off, size, value);
+                        return true;
+                    }
+                }
+            } else if (type != Attrs.NORMAL_WT && pe >= -1 && pe < peCount) {
+                byte[] page = ncPageOf(pa);
+                if (page != null) {
                     advCountdown--;
-                    seq += 2; // the UPDATE line event and the onWrite event nobody observes
-                    LittleEndian.put(c.data, (slot << lineShift) + off, size, value);
-                    return;
+                    seq++; // the onWrite event
+                    LittleEndian.put(page, (int) pa & SparseRam.PAGE_MASK, size, value);
+                    return true;
                 }
             }
         }
-        writeSlow(pe, agent, kind, pa, size, attrs, value);
+        return false;
     }
 
     private void writeSlow(int pe, int agent, int kind, long pa, int size, int attrs, long value) {
@@ -272,18 +369,31 @@ public final class MemorySystem {
 
     /** Fetches a 32-bit instruction at {@code pa} through PE {@code pe}'s L1I (I-side). */
     public int fetch32(int pe, int agent, long pa, int attrs) {
-        if (!observed && pe >= 0 && pe < peCount && (attrs & Attrs.TYPE_MASK) >= Attrs.NORMAL_WT) {
-            int off = (int) pa & lineOffMask;
-            if (off + 4 <= lineSize && advCountdown > 1 && seq < nextScriptSeq) {
-                Cache c = l1i[pe];
-                int slot = c.find(pa - off);
-                if (slot >= 0) {
+        int off = (int) pa & lineOffMask;
+        if (seq < fastSeqLimit && advCountdown > 1 && off + 4 <= lineSize) {
+            if ((attrs & Attrs.TYPE_MASK) >= Attrs.NORMAL_WT) {
+                if (pe >= 0 && pe < peCount) {
+                    Cache c = l1i[pe];
+                    int slot = c.lookup(pa - off);
+                    if (slot >= 0) {
+                        advCountdown--;
+                        seq++;
+                        return (int) LittleEndian.INT.get(c.data, (slot << lineShift) + off);
+                    }
+                }
+            } else if (pe >= -1 && pe < peCount) {
+                byte[] page = ncPageOf(pa);
+                if (page != null) {
                     advCountdown--;
                     seq++;
-                    return (int) LittleEndian.INT.get(c.data, (slot << lineShift) + off);
+                    return (int) LittleEndian.INT.get(page, (int) pa & SparseRam.PAGE_MASK);
                 }
             }
         }
+        return fetchSlow(pe, agent, pa, attrs);
+    }
+
+    private int fetchSlow(int pe, int agent, long pa, int attrs) {
         checkPe(pe, attrs);
         AddressMap.Region r = checkMapped(pa, 4, false);
         tick();
@@ -399,6 +509,7 @@ public final class MemorySystem {
             lo = r.ram.read(o, Math.min(n, 8));
             hi = n > 8 ? r.ram.read(o + 8, n - 8) : 0L;
             source = Source.RAM;
+            rememberPage(r, pa);
         }
         chunkHi = hi;
         emitRead(pe, agent, kind, pa, n, attrs, lo, hi, source);
@@ -536,6 +647,7 @@ public final class MemorySystem {
             if (config.dic()) invalidateInstructionCopies(linePa, agent);
         } else {
             ramWrite(r, pa, n, lo, hi);
+            rememberPage(r, pa);
             if (config.dic()) invalidateInstructionCopies(pa & ~(long) lineOffMask, agent);
         }
         emitWrite(pe, agent, kind, pa, n, attrs, lo, hi);
