@@ -1795,9 +1795,10 @@ public final class Pe {
     }
 
     /**
-     * AT S1E1R/W, S1E0R/W: with identity translation, PAR_EL1 = PA[47:12] with the attributes the access
-     * would get (ATTR[63:56] in MAIR format, SH[8:7]); F = 0. Other AT operations (stage 1+2, EL2/EL3)
-     * are UNDEFINED at EL1 without EL2.
+     * AT S1E1R/W, S1E0R/W: the MMU's stage-1 walk writes PAR_EL1 ({@link Mmu#at}: PA or IPA[47:12], ATTR,
+     * SH, or F = 1 with FST/PTW/S); a stage-2 fault on that walk is taken to EL2. In the flat regime:
+     * PAR_EL1 = PA[47:12] with the flat attributes. Other AT operations (stage 1+2, EL2/EL3) are
+     * UNDEFINED at EL1.
      */
     private void at(Decoded di, long va) {
         int op1 = (di.sysKey >>> 11) & 7, op2 = di.sysKey & 7;
@@ -1824,6 +1825,6 @@ public final class Pe {
             case Attrs.OSH: sh = 0b10; break;
             default: sh = 0b00; break;
         }
-        sys[SysRegs.PAR_EL1] = (mairAttr << 56) | (va & 0x0000_FFFF_FFFF_F000L) | (sh << 7);
+        sys[SysRegs.PAR_EL1] = (mairAttr << 56) | (va & 0x0000_FFFF_FFFF_F000L) | (sh << 7) | (1L << 11); // bit 11 RES1
     }
 }
