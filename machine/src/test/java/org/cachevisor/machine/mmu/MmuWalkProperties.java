@@ -31,6 +31,29 @@ class MmuWalkProperties {
         run(seed, true);
     }
 
+    @Property(tries = 100)
+    void translate_randomStage2TablesWithStage1Off_matchesReferenceWalker(@ForAll long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        PageTables pt = new PageTables();
+        Ref ref = new Ref(pt, rnd, true);
+        boolean dc = rnd.nextBoolean(); // HCR_EL2.DC = 1, or SCTLR_EL1.M = 0 with HCR_EL2.VM = 1
+        TranslationContext c = ref.context();
+        if (dc) c.hcrEl2 |= TranslationContext.HCR_DC;
+        else c.sctlrEl1 &= ~TranslationContext.SCTLR_M;
+        Mmu mmu = new Mmu(pt.mem, 0, new Tlb(16, 2), null);
+        mmu.setContext(c);
+        for (int q = 0; q < 200; q++) {
+            long ipa = rnd.nextInt(8) == 0 ? rnd.nextLong() & ((1L << 41) - 1) : rnd.nextLong() & (RAM_SIZE - 1);
+            int access = rnd.nextInt(5);
+            int el = rnd.nextInt(2);
+            String expected = ref.translateStage1Off(ipa, access, dc);
+            long pa = mmu.translate(ipa, access, el);
+            String actual = pa == Mmu.FAULT ? render(mmu.fault()) : "pa=" + Long.toHexString(pa) + " attrs=" + mmu.attrs();
+            assertThat(actual).as("seed %d query %d ipa 0x%x access %d el %d dc %b", seed, q, ipa, access, el, dc)
+                    .isEqualTo(expected);
+        }
+    }
+
     private void run(long seed, boolean stage2) {
         SplittableRandom rnd = new SplittableRandom(seed);
         PageTables pt = new PageTables();
@@ -226,6 +249,27 @@ class MmuWalkProperties {
 
         int s2Level;
 
+        /**
+         * Stage 1 off (SCTLR_EL1.M = 0, or HCR_EL2.DC = 1): IPA = VA, which must fit the 40-bit PA
+         * size (else a stage-1 address size fault, level 0); stage-1 attributes Device-nGnRnE for data
+         * and Normal NC/WT (SCTLR_EL1.I) for fetches, or Normal WB Non-shareable with DC; then stage 2.
+         */
+        String translateStage1Off(long ipa, int access, boolean dc) {
+            if ((ipa >>> OA_BITS) != 0) return fault(FaultRecord.ADDRESS_SIZE, 0, false, false, 0);
+            String s1Type, s1Sh;
+            if (dc) {
+                s1Type = "WB";
+                s1Sh = "NSH";
+            } else if (access == Mmu.FETCH) {
+                s1Type = iBit ? "WT" : "NC";
+                s1Sh = "OSH";
+            } else {
+                s1Type = "DEV";
+                s1Sh = "OSH";
+            }
+            return stage2(ipa, access, s1Type, s1Sh);
+        }
+
         String translate(long va, int access, int el) {
             int inputSize = 64 - t0sz;
             if ((va >>> inputSize) != 0) return fault(FaultRecord.TRANSLATION, 0, false, false, 0);
@@ -289,7 +333,11 @@ class MmuWalkProperties {
             };
             if (s1Type.equals("DEV") || s1Type.equals("NC")) s1Sh = "OSH";
             if (!s2On) return ok(ipa, s1Type, s1Sh);
+            return stage2(ipa, access, s1Type, s1Sh);
+        }
 
+        /** Stage 2 of an access to {@code ipa} whose stage-1 attributes are {@code s1Type}/{@code s1Sh}. */
+        private String stage2(long ipa, int access, String s1Type, String s1Sh) {
             if (!s2Translate(ipa, false)) return s2Fault;
             boolean s2Allowed = switch (access) {
                 case Mmu.STORE, Mmu.CMO_IVAC -> s2W;
