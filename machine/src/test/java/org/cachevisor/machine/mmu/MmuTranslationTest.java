@@ -155,6 +155,40 @@ class MmuTranslationTest {
     }
 
     @Test
+    void translate_tcrA1_asidComesFromTtbr1() {
+        long rootA = pt.newTable(), rootB = pt.newTable();
+        pt.map48(rootA, 0x1000, 3, s1Leaf(true, 0xA000, IDX_WB, 0, 0b11, true, true, false, false));
+        pt.map48(rootB, 0x1000, 3, s1Leaf(true, 0xB000, IDX_WB, 0, 0b11, true, true, false, false));
+        TranslationContext c = s1Context(rootA, 7); // TTBR0.ASID = 7 for both contexts
+        c.tcrEl1 |= TranslationContext.TCR_A1;
+        c.ttbr1El1 = 1L << 48;                      // ASID 1 from TTBR1
+        mmu.setContext(c);
+        assertThat(mmu.context().asid()).isEqualTo(1);
+        assertThat(mmu.translate(0x1000, Mmu.LOAD, 1)).isEqualTo(0xA000L);
+        c.ttbr0El1 = rootB | 7L << 48;
+        c.ttbr1El1 = 2L << 48;                      // a new ASID: the ASID-1 entry does not match
+        mmu.setContext(c);
+        assertThat(mmu.translate(0x1000, Mmu.LOAD, 1)).isEqualTo(0xB000L);
+    }
+
+    @Test
+    void context_asidWidth_eightBitsUnlessTcrAs() {
+        TranslationContext c = s1Context(0, 0x1234);
+        mmu.setContext(c);
+        assertThat(mmu.context().asid()).isEqualTo(0x34);
+        c.tcrEl1 |= TranslationContext.TCR_AS;
+        mmu.setContext(c);
+        assertThat(mmu.context().asid()).isEqualTo(0x1234);
+        c.el2Enabled = true;
+        c.vttbrEl2 = 0xABCDL << 48;
+        mmu.setContext(c);
+        assertThat(mmu.context().vmid()).isEqualTo(0xCD); // 8-bit VMIDs unless VTCR_EL2.VS
+        c.vtcrEl2 |= TranslationContext.VTCR_VS;
+        mmu.setContext(c);
+        assertThat(mmu.context().vmid()).isEqualTo(0xABCD);
+    }
+
+    @Test
     void translate_globalPageAfterAsidChange_servedFromTheSameEntry() {
         long rootA = pt.newTable(), rootB = pt.newTable();
         pt.map48(rootA, 0x1000, 3, s1Page(0xA000, IDX_WB)); // global
