@@ -227,9 +227,8 @@ public final class Mmu {
                 tlbMisses++;
                 walkCount++;
                 if (!walkStage2(va, false, va)) return FAULT;
-                e = tlb.insert(s2Shift, vaKey, va, s2Out, 0, ctx.vmid, Tlb.FLAG_S2 | Tlb.FLAG_GLOBAL, 0,
-                        P_ALL, s2Perm, 0, s2Level);
-                tlb.attrs[e] = packS2(s2MemAttr, s2Sh);
+                e = tlb.insert(s2Shift, vaKey, va, s2Out, 0, ctx.vmid, Tlb.FLAG_S2 | Tlb.FLAG_GLOBAL,
+                        packS2(s2MemAttr, s2Sh), P_ALL, s2Perm, 0, s2Level);
             }
         } else {
             long tcr = ctx.tcrEl1;
