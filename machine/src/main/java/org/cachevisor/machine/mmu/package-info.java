@@ -17,6 +17,11 @@
  * </ul>
  *
  * <h2>How the PE uses it</h2>
+ * {@code org.cachevisor.machine.Pe} does the following ({@code syncMmu}, {@code translateData},
+ * {@code translateCmo}, {@code translationFault}, the TLBI and AT cases of {@code sysInstruction});
+ * the hypervisor sets VTTBR_EL2/VTCR_EL2 through {@code Pe.setVttbrEl2}/{@code setVtcrEl2}, reads
+ * {@code Pe.el2Far()}/{@code hpfarEl2()} after a stage-2 abort, and issues the EL2 TLBI forms with
+ * {@code Platform.tlbDomain().invalidateAll} (IS) or {@code Pe.mmu().tlbi}.
  * <ol>
  *   <li>Construction: one {@code TlbDomain} per platform; per PE {@code new Mmu(mem, pe, tlb, domain)}
  *   after {@code domain.add(tlb)}. {@code setAgent} when a different agent (vCPU) runs on the PE.</li>
