@@ -60,7 +60,7 @@ public final class Mmu {
     /** Permission bits of stage 1 (P_*1 at EL1, P_*0 at EL0) and stage 2 (the EL1 bits). */
     static final int P_R1 = 1, P_W1 = 2, P_X1 = 4, P_R0 = 8, P_W0 = 16, P_X0 = 32, P_ALL = 63;
 
-    static final int MICRO_BITS = 6;
+    static final int MICRO_BITS = 8;
     public static final int MICRO_ENTRIES = 1 << MICRO_BITS;
     private static final int MICRO_MASK = MICRO_ENTRIES - 1;
     private static final long PAGE_MASK = ~0xFFFL;
