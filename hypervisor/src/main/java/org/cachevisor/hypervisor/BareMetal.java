@@ -208,9 +208,9 @@ public final class BareMetal implements Hypervisor {
 
             private void check(long ipa, long len) {
                 checkAlive();
-                for (long p = ipa & -4096L; p < ipa + len; p += 4096) {
-                    var e = slots.floorEntry(p);
-                    if (e == null || !e.getValue().contains(p)) {
+                for (long pageIpa = ipa & -4096L; pageIpa < ipa + len; pageIpa += 4096) {
+                    var e = slots.floorEntry(pageIpa);
+                    if (e == null || !e.getValue().contains(pageIpa)) {
                         throw new IllegalArgumentException(String.format("guest memory access [0x%x, +0x%x) leaves the RAM slots of %s", ipa, len, name));
                     }
                 }
@@ -219,9 +219,9 @@ public final class BareMetal implements Hypervisor {
             /** Boot protocol: no cache holds anything of the range afterwards (DC CIVAC and IC IVAU by line). */
             private void toPoC(long pa, long len) {
                 int line = mem.config().lineSize();
-                for (long l = pa & -(long) line; l < pa + len; l += line) {
-                    mem.dcCleanInvalidatePoC(0, loaderAgent, l);
-                    mem.icInvalidatePa(0, loaderAgent, l);
+                for (long linePa = pa & -(long) line; linePa < pa + len; linePa += line) {
+                    mem.dcCleanInvalidatePoC(0, loaderAgent, linePa);
+                    mem.icInvalidatePa(0, loaderAgent, linePa);
                 }
             }
 

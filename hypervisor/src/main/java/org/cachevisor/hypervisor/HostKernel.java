@@ -14,10 +14,11 @@ import org.cachevisor.memsys.MemorySystem;
  * really sits in that PE's caches. Every access and maintenance operation is made by the
  * "host-kernel" agent and counted in {@link Costs}.
  *
- * <p>Cache maintenance by VA is modelled on the host PA of the linear-map address, line by line, as
- * KVM's {@code __flush_dcache_area} / {@code __clean_dcache_area_pou} / {@code __flush_icache_range}
- * loop over {@code CTR_EL0.DminLine}: the linear map is a fixed offset from the PA, so by-VA on the
- * linear map and by-PA here name the same lines.
+ * <p>Simplification: KVM issues DC/IC by VA on the linear-map address, line by line over
+ * {@code CTR_EL0.DminLine} ({@code __flush_dcache_area}, {@code __clean_dcache_area_pou},
+ * {@code __flush_icache_range}); we issue the same operations by the host PA of each line, without a
+ * host stage-1 translation. The linear map is a fixed offset from the PA, so the same lines of the
+ * same caches are affected and the oracle sees the same maintenance.
  */
 public final class HostKernel {
     private static final byte[] ZERO_PAGE = new byte[(int) HostPageAllocator.PAGE_SIZE];

@@ -25,7 +25,8 @@ public final class KvmVcpu implements Vcpu {
      * HCR_EL2 bits every policy sets (KVM's HCR_GUEST_FLAGS of 2014 without TVM): VM (stage 2), SWIO,
      * FB, TSC, TSW, TWI, TWE, TIDCP, TACR.
      * Simplification: KVM also sets IMO/FMO/AMO (physical interrupts to EL2, virtual ones to the guest)
-     * and BSU_IS; with no interrupt controller modelled yet we leave interrupt routing alone.
+     * and BSU_IS; we leave interrupt routing alone and barriers are complete in the model anyway; no
+     * interrupt controller is modelled yet, so no guest-visible interrupt and no memory access changes.
      */
     public static final long BASE_HCR = Pe.HCR_VM | Pe.HCR_SWIO | Pe.HCR_FB | Pe.HCR_TSC | Pe.HCR_TSW | Pe.HCR_TWI
             | Pe.HCR_TWE | Pe.HCR_TIDCP | Pe.HCR_TACR;
@@ -337,7 +338,8 @@ public final class KvmVcpu implements Vcpu {
                 costs.trap(Costs.Trap.WFX);
                 setPc(pc() + 4);
                 boolean wfe = (iss & 1) != 0;
-                // WFE: a hint; KVM yields the physical CPU (kvm_vcpu_on_spin); we simply continue.
+                // Simplification: KVM yields the physical CPU on a trapped WFE (kvm_vcpu_on_spin); we continue
+                // the same vCPU (WFE is a hint that may complete at once), so only the schedule differs.
                 if (!wfe && !p.interruptPending()) mpState = MpState.HALTED;
                 return null;
             }

@@ -222,14 +222,17 @@ public final class KvmVm implements Vm {
     private void mapRam(KvmVcpu vcpu, MemorySlot slot, long ipa, long va, boolean write, boolean exec) {
         int pe = vcpu.pe();
         Policy policy = hyp.policy();
-        long base = ipa & -Stage2Tables.PAGE_SIZE, size = Stage2Tables.PAGE_SIZE, pa = -1;
+        long baseIpa = ipa & -Stage2Tables.PAGE_SIZE, size = Stage2Tables.PAGE_SIZE, pa = -1;
+        boolean permission = false;
         Map.Entry<Long, long[]> existing = mappings.floorEntry(ipa);
         if (existing != null && ipa - existing.getKey() < existing.getValue()[1]) {
-            // A permission fault on a present mapping (an execution fault on an XN page): remap it executable.
-            base = existing.getKey();
+            // A permission fault on a present mapping (an execution fault on an XN page): remap it executable
+            // (break-before-make: clear, TLBI, then the new entry).
+            permission = true;
+            baseIpa = existing.getKey();
             pa = existing.getValue()[0];
             size = existing.getValue()[1];
-            unmapMapping(pe, base, false);
+            unmapMapping(pe, baseIpa, false);
         } else if (hyp.blockMappings() && !slot.readOnly()) {
             long blockIpa = ipa & -Stage2Tables.BLOCK_SIZE;
             if (slot.contains(blockIpa) && slot.contains(blockIpa + Stage2Tables.BLOCK_SIZE - 1)
@@ -241,19 +244,19 @@ public final class KvmVm implements Vm {
                     for (long off = 0; off < Stage2Tables.BLOCK_SIZE; off += Stage2Tables.PAGE_SIZE) {
                         backing.put(blockIpa + off, blockPa + off);
                     }
-                    base = blockIpa;
+                    baseIpa = blockIpa;
                     pa = blockPa;
                     size = Stage2Tables.BLOCK_SIZE;
                 }
             }
         }
-        if (pa < 0) pa = ensureBacked(base, pe);
-        Stage2Fault fault = new Stage2Fault(base, pa, size, va, write, exec);
+        if (pa < 0) pa = ensureBacked(baseIpa, pe);
+        Stage2Fault fault = new Stage2Fault(baseIpa, pa, size, va, write, exec, permission);
         if (exec) policy.onExecFault(vcpu, fault);
         policy.beforeStage2Map(vcpu, fault);
         boolean executable = exec || policy.mapExecutableOnDataFault();
-        stage2.map(pe, base, pa, size, !slot.readOnly(), executable);
-        mappings.put(base, new long[] {pa, size});
+        stage2.map(pe, baseIpa, pa, size, !slot.readOnly(), executable, policy.stage2MemAttr());
+        mappings.put(baseIpa, new long[] {pa, size});
     }
 
     // =====================================================================================
@@ -271,11 +274,16 @@ public final class KvmVm implements Vm {
     public int mappingCount() { return mappings.size(); }
 
     /** Clears the leaf, invalidates the TLBs (KVM: kvm_tlb_flush_vmid_ipa), then calls the policy's unmap hook. */
-    private void unmapMapping(int pe, long base, boolean notifyPolicy) {
-        long[] m = mappings.remove(base);
-        stage2.unmap(pe, base);
-        hyp.tlbFlushVmidIpa(stage2.vmid(), base);
-        if (notifyPolicy) hyp.policy().onStage2Unmap(this, pe, base, m[0], m[1]);
+    private void unmapMapping(int pe, long baseIpa, boolean notifyPolicy) {
+        long[] m = mappings.remove(baseIpa);
+        stage2.unmap(pe, baseIpa);
+        hyp.tlbFlushVmidIpa(stage2.vmid(), baseIpa);
+        if (notifyPolicy) hyp.policy().onStage2Unmap(this, pe, baseIpa, m[0], m[1]);
+    }
+
+    /** Unmaps the page (or the whole block) mapping {@code ipa}, if any: {@link #unmapRange} of one page. */
+    public void unmapPage(int pe, long ipa) {
+        unmapRange(pe, ipa & -Stage2Tables.PAGE_SIZE, Stage2Tables.PAGE_SIZE);
     }
 
     /**
@@ -284,17 +292,17 @@ public final class KvmVm implements Vm {
      */
     public void unmapRange(int pe, long ipa, long size) {
         hyp.checkPe(pe);
-        List<Long> bases = new ArrayList<>();
+        List<Long> baseIpas = new ArrayList<>();
         for (Map.Entry<Long, long[]> e : mappings.entrySet()) {
-            if (e.getKey() < ipa + size && ipa < e.getKey() + e.getValue()[1]) bases.add(e.getKey());
+            if (e.getKey() < ipa + size && ipa < e.getKey() + e.getValue()[1]) baseIpas.add(e.getKey());
         }
-        for (long b : bases) unmapMapping(pe, b, true);
+        for (long baseIpa : baseIpas) unmapMapping(pe, baseIpa, true);
     }
 
     /** Unmaps everything (KVM's stage2_unmap_vm), then TLBI VMALLS12E1IS. */
     public void unmapAll(int pe) {
         hyp.checkPe(pe);
-        for (long b : new ArrayList<>(mappings.keySet())) unmapMapping(pe, b, true);
+        for (long baseIpa : new ArrayList<>(mappings.keySet())) unmapMapping(pe, baseIpa, true);
         hyp.tlbFlushVmid(stage2.vmid());
     }
 
@@ -382,10 +390,10 @@ public final class KvmVm implements Vm {
     /** Unmaps and frees what lies in {@code [ipa, ipa + size)} (a slot being deleted or replaced). */
     private void releaseRange(int pe, long ipa, long size) {
         unmapRange(pe, ipa, size);
-        for (long p : new ArrayList<>(backing.subMap(ipa, ipa + size).keySet())) {
-            hyp.allocator().freePage(backing.remove(p));
+        for (long pageIpa : new ArrayList<>(backing.subMap(ipa, ipa + size).keySet())) {
+            hyp.allocator().freePage(backing.remove(pageIpa));
         }
-        swap.keySet().removeIf(p -> p >= ipa && p < ipa + size);
+        swap.keySet().removeIf(pageIpa -> pageIpa >= ipa && pageIpa < ipa + size);
     }
 
     @Override
@@ -420,10 +428,10 @@ public final class KvmVm implements Vm {
             checkAlive();
             if (len < 0) throw new IllegalArgumentException("negative length " + len);
             if (len == 0) return;
-            for (long p = ipa & -Stage2Tables.PAGE_SIZE; p < ipa + len; p += Stage2Tables.PAGE_SIZE) {
-                if (slotOf(p) == null) {
+            for (long pageIpa = ipa & -Stage2Tables.PAGE_SIZE; pageIpa < ipa + len; pageIpa += Stage2Tables.PAGE_SIZE) {
+                if (slotOf(pageIpa) == null) {
                     throw new IllegalArgumentException(String.format("guest memory access [0x%x, +0x%x) leaves the RAM slots of %s at ipa 0x%x",
-                            ipa, len, name, Math.max(p, ipa)));
+                            ipa, len, name, Math.max(pageIpa, ipa)));
                 }
             }
         }
@@ -436,14 +444,14 @@ public final class KvmVm implements Vm {
             }
             check(ipa, len);
             MemorySystem mem = hyp.memory();
-            long p = ipa;
+            long chunkIpa = ipa;
             int i = off, end = off + len;
             while (i < end) {
-                int n = (int) Math.min(end - i, Stage2Tables.PAGE_SIZE - (p & (Stage2Tables.PAGE_SIZE - 1)));
-                long pa = ensureBacked(p, hostPe()) + (p & (Stage2Tables.PAGE_SIZE - 1));
+                int n = (int) Math.min(end - i, Stage2Tables.PAGE_SIZE - (chunkIpa & (Stage2Tables.PAGE_SIZE - 1)));
+                long pa = ensureBacked(chunkIpa, hostPe()) + (chunkIpa & (Stage2Tables.PAGE_SIZE - 1));
                 if (write) mem.writeBytes(pe, agent, pa, buf, i, n, attrs);
                 else mem.readBytes(pe, agent, pa, buf, i, n, attrs);
-                p += n;
+                chunkIpa += n;
                 i += n;
             }
         }

@@ -34,6 +34,8 @@ public final class Policies {
 
         @Override public boolean mapExecutableOnDataFault() { return true; }
 
+        @Override public int stage2MemAttr() { return Stage2Tables.MEMATTR_NORMAL_WB; }
+
         @Override public void onVmRegisterWrite(KvmVcpu vcpu, int sysRegId, long oldValue, long newValue) {}
 
         @Override public void onSetWay(KvmVcpu vcpu, int op, long operand) {

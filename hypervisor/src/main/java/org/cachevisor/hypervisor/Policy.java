@@ -42,6 +42,13 @@ public interface Policy {
     boolean mapExecutableOnDataFault();
 
     /**
+     * The stage-2 MemAttr[3:0] of RAM mappings: 0b1111 (Normal Write-Back, so stage 1 decides) without
+     * FEAT_S2FWB; with HCR_EL2.FWB = 1 the encoding changes meaning, and 0b0110 forces Normal Write-Back
+     * (Arm ARM D8.5, "Stage 2 memory type and Cacheability attributes when FEAT_S2FWB is enabled").
+     */
+    int stage2MemAttr();
+
+    /**
      * A trapped write of one of the eleven VM registers, already stored in the vCPU's registers.
      *
      * @param sysRegId the register (machine SysRegs id)

@@ -10,5 +10,7 @@ package org.cachevisor.hypervisor;
  * @param va     FAR_EL2: the guest VA of the faulting access
  * @param write  the access was a write (ESR_EL2.WnR)
  * @param exec   the fault is an instruction abort (an execution fault)
+ * @param permission the page was mapped already (a permission fault: an execution fault on a
+ *                   non-executable mapping); false for a translation fault
  */
-public record Stage2Fault(long ipa, long hostPa, long size, long va, boolean write, boolean exec) {}
+public record Stage2Fault(long ipa, long hostPa, long size, long va, boolean write, boolean exec, boolean permission) {}

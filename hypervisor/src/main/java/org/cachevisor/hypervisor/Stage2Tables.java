@@ -22,7 +22,8 @@ import java.util.List;
  * <h2>Leaf descriptors</h2>
  * bits[1:0] = 0b11 (page) or 0b01 (block); MemAttr[5:2] = 0b1111 (Normal, Outer and Inner
  * Write-Back: stage 1 decides, see arm-notes.md); S2AP[7:6] = 0b01 read-only or 0b11 read/write;
- * SH[9:8] = 0b11 Inner Shareable; AF[10] = 1; XN[54] for non-executable mappings.
+ * SH[9:8] = 0b11 Inner Shareable; AF[10] = 1; XN[54] for non-executable mappings. (A policy using
+ * FEAT_S2FWB passes MemAttr 0b0110 instead: forced Normal Write-Back.)
  *
  * <p>The tables are the truth the MMU walks. TLB maintenance after a change is the caller's job.
  */
@@ -31,7 +32,9 @@ public final class Stage2Tables {
     public static final long PAGE_SIZE = HostPageAllocator.PAGE_SIZE, BLOCK_SIZE = HostPageAllocator.BLOCK_SIZE;
 
     static final long VALID = 1, TABLE = 2, AF = 1L << 10, SH_INNER = 3L << 8, S2AP_R = 1L << 6, S2AP_W = 2L << 6,
-            MEMATTR_NORMAL_WB = 0xFL << 2, XN = 1L << 54;
+            XN = 1L << 54;
+    /** Stage-2 MemAttr[3:0] values: Normal Outer/Inner Write-Back; with FWB, forced Normal Write-Back. */
+    public static final int MEMATTR_NORMAL_WB = 0b1111, MEMATTR_FWB_FORCE_WB = 0b0110;
     static final long OA_MASK = 0x0000_FFFF_FFFF_F000L;
 
     private final HostKernel host;
@@ -85,10 +88,10 @@ public final class Stage2Tables {
         return pa;
     }
 
-    /** The leaf descriptor for a mapping of {@code pa}. */
-    static long leaf(long pa, boolean block, boolean writable, boolean executable) {
+    /** The leaf descriptor for a mapping of {@code pa} with stage-2 MemAttr[3:0] {@code memAttr}. */
+    static long leaf(long pa, boolean block, boolean writable, boolean executable, int memAttr) {
         return (pa & OA_MASK) | VALID | (block ? 0 : TABLE) | AF | SH_INNER | S2AP_R | (writable ? S2AP_W : 0)
-                | MEMATTR_NORMAL_WB | (executable ? 0 : XN);
+                | ((long) (memAttr & 0xF) << 2) | (executable ? 0 : XN);
     }
 
     private static void checkIpa(long ipa, long size) {
@@ -99,21 +102,29 @@ public final class Stage2Tables {
     }
 
     /**
-     * Maps {@code [ipa, ipa + size)} to {@code [pa, pa + size)}: {@code size} is 4 KiB (a level-3 page)
-     * or 2 MiB (a level-2 block), both addresses aligned to it. Allocates (and zeroes) missing tables.
+     * Maps {@code [ipa, ipa + size)} to {@code [pa, pa + size)} as Normal Write-Back (MemAttr 0b1111).
+     */
+    public void map(int pe, long ipa, long pa, long size, boolean writable, boolean executable) {
+        map(pe, ipa, pa, size, writable, executable, MEMATTR_NORMAL_WB);
+    }
+
+    /**
+     * Maps {@code [ipa, ipa + size)} to {@code [pa, pa + size)} with stage-2 MemAttr[3:0] {@code memAttr}:
+     * {@code size} is 4 KiB (a level-3 page) or 2 MiB (a level-2 block), both addresses aligned to it.
+     * Allocates (and zeroes) missing tables.
      * Replaces whatever leaf was there (break-before-make is the caller's business).
      *
      * @throws IllegalArgumentException for a bad size or alignment, or a 4 KiB page inside an existing
      *     2 MiB block (or a block over an existing level-3 table); nothing is written then
      */
-    public void map(int pe, long ipa, long pa, long size, boolean writable, boolean executable) {
+    public void map(int pe, long ipa, long pa, long size, boolean writable, boolean executable, int memAttr) {
         if (size != PAGE_SIZE && size != BLOCK_SIZE) throw new IllegalArgumentException("stage-2 mapping size must be 4 KiB or 2 MiB, got " + size);
         checkIpa(ipa, size);
         if ((pa & (size - 1)) != 0 || pa < 0) throw new IllegalArgumentException(String.format("pa 0x%x is not %d KiB aligned", pa, size >> 10));
         long l1Pa = rootPa + ((ipa >>> 30) & 511) * 8;
         long l1 = host.read64(pe, l1Pa);
         if ((l1 & VALID) != 0 && (l1 & TABLE) == 0) throw new IllegalArgumentException(String.format("ipa 0x%x lies in a 1 GiB block", ipa));
-        long l2Pa = ((l1 & VALID) != 0 ? l1 & OA_MASK : -1) ;
+        long l2Pa = (l1 & VALID) != 0 ? l1 & OA_MASK : -1;
         long l2DescPa = l2Pa < 0 ? -1 : l2Pa + ((ipa >>> 21) & 511) * 8;
         if (size == BLOCK_SIZE) {
             if (l2DescPa >= 0) {
@@ -126,7 +137,7 @@ public final class Stage2Tables {
                 host.write64(pe, l1Pa, l2Pa | VALID | TABLE);
                 l2DescPa = l2Pa + ((ipa >>> 21) & 511) * 8;
             }
-            host.write64(pe, l2DescPa, leaf(pa, true, writable, executable));
+            host.write64(pe, l2DescPa, leaf(pa, true, writable, executable, memAttr));
             return;
         }
         long l3Pa;
@@ -147,7 +158,7 @@ public final class Stage2Tables {
             l3Pa = newTable(pe);
             host.write64(pe, l2Pa + ((ipa >>> 21) & 511) * 8, l3Pa | VALID | TABLE);
         }
-        host.write64(pe, l3Pa + ((ipa >>> 12) & 511) * 8, leaf(pa, false, writable, executable));
+        host.write64(pe, l3Pa + ((ipa >>> 12) & 511) * 8, leaf(pa, false, writable, executable, memAttr));
     }
 
     /**

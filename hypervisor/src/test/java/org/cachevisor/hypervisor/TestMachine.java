@@ -55,6 +55,7 @@ final class TestMachine {
             }
             @Override public void onExecFault(KvmVcpu v, Stage2Fault f) { hookCalls.add(String.format("exec:0x%x", f.ipa())); }
             @Override public boolean mapExecutableOnDataFault() { return false; }
+            @Override public int stage2MemAttr() { return Stage2Tables.MEMATTR_NORMAL_WB; }
             @Override public void onVmRegisterWrite(KvmVcpu v, int id, long o, long n) {
                 hookCalls.add(String.format("vmreg:%s:0x%x->0x%x", org.cachevisor.machine.SysRegs.byId(id).name(), o, n));
             }
