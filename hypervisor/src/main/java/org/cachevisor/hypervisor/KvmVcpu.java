@@ -229,9 +229,8 @@ public final class KvmVcpu implements Vcpu {
         p.setPc(pc);
         for (int id : CONTEXT) p.writeSysReg(id, sys[id]);
         p.writeSysReg(SysRegs.MPIDR_EL1, mpidr());
-        // Table walks are named after the vCPU. TODO(machine): Pe has no setAgent(int): the guest's own loads,
-        // stores and fetches are still attributed to the PE's agent, not to this vCPU (and its VM's domain).
-        p.mmu().setAgent(agent);
+        // The guest's loads, stores, fetches and table walks are this vCPU's (and its VM's domain).
+        p.setAgent(agent);
         loaded = p;
     }
 
@@ -244,7 +243,7 @@ public final class KvmVcpu implements Vcpu {
         spEl0 = p.spEl0();
         spEl1 = p.spEl1();
         for (int id : CONTEXT) sys[id] = p.readSysReg(id);
-        p.mmu().setAgent(p.index());
+        p.setAgent(p.index());
         loaded = null;
     }
 

@@ -90,7 +90,7 @@ public final class Pe {
 
     // ---- identity and collaborators
     private final int index;
-    private final int agent;
+    private int agent;
     private final MemorySystem mem;
     private Platform platform;
 
@@ -265,6 +265,20 @@ public final class Pe {
     }
 
     public int index() { return index; }
+
+    /** The agent id this PE's accesses (and its table walks) are attributed to. */
+    public int agent() { return agent; }
+
+    /**
+     * Attributes this PE's accesses, table walks included, to {@code agent} (an id registered with the
+     * memory system's {@code Agents}): a hypervisor names the vCPU it loads, so the oracle knows the
+     * reader's VM (security domain). {@link #setAgent(int) setAgent(index())} restores the PE's own id.
+     */
+    public void setAgent(int agent) {
+        mem.agents().get(agent); // validates the id (IllegalArgumentException for an unknown one)
+        this.agent = agent;
+        mmu.setAgent(agent);
+    }
 
     public MemorySystem memory() { return mem; }
 
