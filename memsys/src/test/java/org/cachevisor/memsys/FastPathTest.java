@@ -138,6 +138,41 @@ class FastPathTest {
     }
 
     @Test
+    void wbWrite_afterTheHintedDirtyLineWasCleanedOrSnooped_takesTheSlowPath() {
+        MemorySystem ms = defaults();
+        long pa = RAM + 0x600;
+        ms.write(0, 0, STORE, pa, 8, WB, 1); // DIRTY in PE0's L1D
+        ms.write(0, 0, STORE, pa, 8, WB, 2); // DIRTY hit: the hint now says DIRTY
+        ms.dcCleanPoC(0, 0, pa); // written back to RAM, CLEAN
+        assertThat(ms.lineState(l1dId(0), pa)).isEqualTo(LineState.CLEAN);
+        long before = ms.seq();
+        ms.write(0, 0, STORE, pa, 8, WB, 3); // (CLEAN, LOCAL_WRITE): DIRTY again, UPDATE + onWrite
+        assertThat(ms.lineState(l1dId(0), pa)).isEqualTo(LineState.DIRTY);
+        assertThat(ms.seq() - before).isEqualTo(2);
+        assertThat(ms.ramPeek(pa, 8)).isEqualTo(2);
+        assertThat(ms.read(1, 1, LOAD, pa, 8, WB)).isEqualTo(3); // PE1's snoop: PE0 supplies, keeps it CLEAN
+        assertThat(ms.lineState(l1dId(0), pa)).isEqualTo(LineState.CLEAN);
+        assertThat(ms.lineState(l1dId(1), pa)).isEqualTo(LineState.CLEAN);
+        ms.write(0, 0, STORE, pa, 8, WB, 4); // must remove PE1's copy
+        assertThat(ms.lineState(l1dId(1), pa)).isEqualTo(LineState.INVALID);
+        assertThat(ms.read(1, 1, LOAD, pa, 8, WB)).isEqualTo(4);
+    }
+
+    @Test
+    void read_afterTheHintedLineWasEvictedOrZeroed_seesTheCurrentData() {
+        MemorySystem ms = defaults();
+        long pa = RAM + 0x700;
+        ms.write(0, 0, STORE, pa, 8, WB, 0x1234);
+        assertThat(ms.read(0, 0, LOAD, pa, 8, WB)).isEqualTo(0x1234); // hint set
+        ms.adversary().evict(l1dId(0), pa); // written back into the L2
+        assertThat(ms.lineState(l1dId(0), pa)).isEqualTo(LineState.INVALID);
+        ms.write(1, 1, STORE, pa, 8, WB, 0x5678); // PE1 takes the line from the L2 and makes it DIRTY
+        assertThat(ms.read(0, 0, LOAD, pa, 8, WB)).isEqualTo(0x5678);
+        ms.dcZeroBlock(1, 1, pa, WB); // PE1 zeroes the block: PE0's copy goes
+        assertThat(ms.read(0, 0, LOAD, pa, 8, WB)).isZero();
+    }
+
+    @Test
     void wbWrite_hitOnACleanLine_takesTheSlowPathAndMakesItDirty() {
         MemorySystem ms = defaults();
         ms.ramPoke(RAM + 0x300, 8, 0x55);
