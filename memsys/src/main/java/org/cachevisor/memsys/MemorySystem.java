@@ -69,10 +69,8 @@ import java.util.Arrays;
  * With CTR_EL0.DIC = 1 a data write must also remove the line from every L1I; the fast write paths
  * are then taken only if no L1I holds the line (nothing to remove, no line event).
  *
- * <p>A run of accesses to one line costs one compare instead of a way scan: each PE has an L1D hit
- * hint ({@code hitLinePa}: line, data offset, whether DIRTY), which {@link #apply} drops whenever
- * that line changes in that L1D; the L1I remembers its last hit slot ({@link Cache#lookup}),
- * re-validated by the tag. The RAM page memo is a
+ * <p>Each L1 remembers its last hit ({@link Cache#lookup}), re-validated by the tag, so a run of
+ * accesses to one line costs one compare instead of a way scan. The RAM page memo is a
  * direct-mapped table of {@value #NC_PAGES} allocated RAM pages (page PA -> the page's bytes); it
  * never needs invalidating because regions are never removed from the address map, a SparseRam
  * page once allocated stays the same array, and regions never overlap (a memoized page is RAM for
@@ -106,17 +104,6 @@ public final class MemorySystem {
     private final Cache[] l1i;
     private final Cache l2;
     private final int[] l1iGeneration;
-    /**
-     * The L1D hit hint of each PE: {@code hitLinePa[pe]} is a line its L1D holds (or NO_LINE), at
-     * data offset {@code hitDataOff[pe]} in {@code l1dData[pe]}; {@code hitDirtyLinePa[pe]} is the
-     * same line if it is DIRTY, else NO_LINE. Set by the fast paths after a way scan, cleared by
-     * {@link #apply} whenever that line changes in that L1D (every tag and state change goes through
-     * apply), so a hint is always true and a fast hit on it costs one compare.
-     */
-    private final long[] hitLinePa;
-    private final long[] hitDirtyLinePa;
-    private final int[] hitDataOff;
-    private final byte[][] l1dData;
     /** CTR_EL0.DIC (a copy of the config's, read on every fast write). */
     private final boolean dic;
     /** The RAM page memo: entry e holds the page with PA ncPagePa[e] (or -1: empty), its bytes in ncPage[e]. */
@@ -174,13 +161,6 @@ public final class MemorySystem {
         for (int pe = 0; pe < peCount; pe++) agents.register(Agents.Kind.PE, "PE" + pe, Agents.HOST_DOMAIN);
         this.adversary = new Adversary(this, agents.register(Agents.Kind.ADVERSARY, "adversary", Agents.HOST_DOMAIN));
         this.dic = config.dic();
-        this.hitLinePa = new long[peCount];
-        this.hitDirtyLinePa = new long[peCount];
-        this.hitDataOff = new int[peCount];
-        this.l1dData = new byte[peCount][];
-        Arrays.fill(hitLinePa, Cache.NO_LINE);
-        Arrays.fill(hitDirtyLinePa, Cache.NO_LINE);
-        for (int pe = 0; pe < peCount; pe++) l1dData[pe] = l1d[pe].data;
         Arrays.fill(ncPagePa, -1L);
     }
 
@@ -237,12 +217,12 @@ public final class MemorySystem {
         if (seq < fastSeqLimit && advCountdown > 1 && legalSize(size) && off + size <= lineSize) {
             if ((attrs & Attrs.TYPE_MASK) >= Attrs.NORMAL_WT) {
                 if (pe >= 0 && pe < peCount) {
-                    long linePa = pa - off;
-                    int at = hitLinePa[pe] == linePa ? hitDataOff[pe] : l1dHit(pe, linePa, false);
-                    if (at >= 0) {
+                    Cache c = l1d[pe];
+                    int slot = c.lookup(pa - off);
+                    if (slot >= 0) {
                         advCountdown--; // the tick of the access
                         seq++; // the onRead event nobody observes
-                        return LittleEndian.get(l1dData[pe], at + off, size);
+                        return LittleEndian.get(c.data, (slot << lineShift) + off, size);
                     }
                 }
             } else if (pe >= -1 && pe < peCount) {
@@ -255,21 +235,6 @@ public final class MemorySystem {
             }
         }
         return readSlow(pe, agent, kind, pa, size, attrs);
-    }
-
-    /**
-     * The way scan behind the hit hint: if PE pe's L1D holds linePa (DIRTY, when {@code dirty}),
-     * makes it the hint and returns its data offset, else returns -1.
-     */
-    private int l1dHit(int pe, long linePa, boolean dirty) {
-        Cache c = l1d[pe];
-        int slot = c.find(linePa);
-        if (slot < 0) return -1;
-        boolean isDirty = c.states[slot] == D;
-        hitLinePa[pe] = linePa;
-        hitDirtyLinePa[pe] = isDirty ? linePa : Cache.NO_LINE;
-        hitDataOff[pe] = slot << lineShift;
-        return dirty && !isDirty ? -1 : slot << lineShift;
     }
 
     /** Whether {@code size} is 1, 2, 4 or 8: in 1..8 and a power of two, in one test. */
@@ -364,12 +329,12 @@ public final class MemorySystem {
             if (type == Attrs.NORMAL_WB) {
                 if (pe >= 0 && pe < peCount) {
                     // Cell (DIRTY, LOCAL_WRITE) of LineTransitions: stays DIRTY, MERGE_DATA, reports UPDATE.
-                    long linePa = pa - off;
-                    int at = hitDirtyLinePa[pe] == linePa ? hitDataOff[pe] : l1dHit(pe, linePa, true);
-                    if (at >= 0) {
+                    Cache c = l1d[pe];
+                    int slot = c.lookup(pa - off);
+                    if (slot >= 0 && c.states[slot] == D) {
                         advCountdown--; // the tick of the access
                         seq += 2; // the UPDATE line event and the onWrite event nobody observes
-                        LittleEndian.put(l1dData[pe], at + off, size, value);
+                        LittleEndian.put(c.data, (slot << lineShift) + off, size, value);
                         return true;
                     }
                 }
@@ -756,11 +721,6 @@ public final class MemorySystem {
      * {@link #appliedSlot}; returns the actions performed.
      */
     int apply(Cache c, int slot, long linePa, int event, int cause, int agent, byte[] src, int srcOff) {
-        if (c.place == Source.L1D && hitLinePa[c.pe] == linePa) {
-            // The line may move, go or change state: drop the PE's hit hint (see hitLinePa).
-            hitLinePa[c.pe] = Cache.NO_LINE;
-            hitDirtyLinePa[c.pe] = Cache.NO_LINE;
-        }
         int state = slot < 0 ? I : c.states[slot];
         int acts = LineTransitions.actions(state, event);
         int next = LineTransitions.next(state, event);
