@@ -44,10 +44,12 @@ import org.cachevisor.vmm.MmioBus;
  * No memory access is involved, so the oracle sees the same events.
  *
  * <h2>Instructions</h2>
- * The API does not report how many instructions a run retired (KVM does not either). The loop takes a
- * counter of retired instructions from whoever built the hypervisor (the composition root can read the
- * PEs' counters); without one it charges each run its whole budget when the quantum expired and one
- * instruction otherwise. Every run is charged at least one instruction, so a budget always ends.
+ * The API does not report how many instructions a run retired (KVM does not either). A run that ends
+ * with its quantum expired is charged its whole budget (the hypervisor counts trapped instructions it
+ * emulates against the quantum too, so a guest stuck in a loop of aborts still uses up its budget).
+ * Any other run is charged what the counter of retired instructions says, if whoever built the
+ * hypervisor gave one (the composition root can read the PEs' counters), else one instruction. Every
+ * run is charged at least one instruction, so a budget always ends.
  */
 public final class RunLoop {
     /** SMCCC's NOT_SUPPORTED (-1), the answer to a hypercall the VMM does not implement. */
@@ -144,8 +146,8 @@ public final class RunLoop {
             long before = retiredInstructions == null ? 0 : retiredInstructions.getAsLong();
             VcpuExit exit = vcpu.run(left);
             long used;
-            if (retiredInstructions != null) used = retiredInstructions.getAsLong() - before;
-            else used = exit instanceof VcpuExit.Interrupted i && i.reason() == VcpuExit.Interrupted.Reason.QUANTUM_EXPIRED ? left : 1;
+            if (exit instanceof VcpuExit.Interrupted i && i.reason() == VcpuExit.Interrupted.Reason.QUANTUM_EXPIRED) used = left;
+            else used = retiredInstructions == null ? 1 : retiredInstructions.getAsLong() - before;
             used = Math.max(1, Math.min(used, left));
             charged += used;
             left -= used;
