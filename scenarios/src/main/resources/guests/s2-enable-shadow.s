@@ -24,6 +24,14 @@ main:
     ldr     x2, =(SCTLR_M | SCTLR_C | SCTLR_I)
     and     x1, x1, x2
     bl      check
+    ldr     x1, =S2_BUF_IPA                     // the buffer's stage-1 attributes: PAR_EL1.ATTR
+    at      s1e1r, x1                           // [63:56] is the MAIR_EL1 byte used
+    isb
+    mrs     x1, par_el1
+    lsr     x1, x1, #56
+    adr     x0, lbl_attr
+    mov     x2, #0xff                           // Normal Inner/Outer Write-Back RW-allocate
+    bl      check
     adr     x0, lbl_buffer
     ldr     x1, =S2_BUF_IPA
     mov     x2, #64
@@ -33,4 +41,5 @@ main:
     b       done
 
 lbl_sctlr:      .asciz "SCTLR_EL1 M, C, I bits after the enable sequence"
+lbl_attr:       .asciz "PAR_EL1.ATTR of the buffer after AT S1E1R"
 lbl_buffer:     .asciz "buffer with caches on"

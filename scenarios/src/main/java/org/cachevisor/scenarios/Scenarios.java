@@ -35,6 +35,7 @@ public final class Scenarios {
                             + "invalidate, SCTLR_EL1.M=C=1) and reads the buffer.",
                     List.of(new Guest("S2", "s2-enable-shadow.s", 1, List.of(
                             ok("S2", "SCTLR_EL1 M, C, I bits after the enable sequence", 0x1005),
+                            ok("S2", "PAR_EL1.ATTR of the buffer after AT S1E1R", 0xff),
                             ok("S2", "buffer with caches on", 0x5202000000000000L),
                             "S2: done"))),
                     VMM_LOADS_IMAGE,

@@ -87,6 +87,7 @@ class GuestQemuTest {
     void s2EnableShadow_underQemu_cachesOnAndBufferIntact() throws Exception {
         run("s2-enable-shadow.s", 1, List.of(
                 ok("S2", "SCTLR_EL1 M, C, I bits after the enable sequence", "0x0000000000001005"),
+                ok("S2", "PAR_EL1.ATTR of the buffer after AT S1E1R", "0x00000000000000ff"),
                 ok("S2", "buffer with caches on", "0x5202000000000000"),
                 "S2: done"));
     }
