@@ -112,6 +112,26 @@ class RunCommandTest {
         assertThat(r.err()).contains("    STALE fetch by virt/vcpu0");
     }
 
+    /**
+     * A real guest: Debian's U-Boot for QEMU's virt as -bios under KVM with policy none. Its code runs (most of
+     * the 950 KB image left the 256 KiB of caches by replacement before it ran) but the DTB the VMM wrote at
+     * the start of RAM last is still dirty in the L2: U-Boot, caches off, finds no FDT magic there, and the
+     * oracle names the stale read. The magic's bytes d0 0d fe ed read as a little-endian word: 0xedfe0dd0.
+     */
+    @Test
+    void uboot_kvmNone_readsAStaleDeviceTreeAndTheOracleReportsIt() {
+        Path uboot = Path.of("/usr/lib/u-boot/qemu_arm64/u-boot.bin");
+        if (!Files.exists(uboot)) {
+            if (System.getenv("CI") != null) throw new AssertionError(uboot + " is required when CI is set (apt-get install u-boot-qemu)");
+            System.err.println("SKIPPED: " + uboot + " not found (apt-get install u-boot-qemu)");
+            Assumptions.assumeTrue(false, "u-boot-qemu not installed");
+        }
+        Result r = run("--bios", uboot.toString(), "--max-insns", "2000000");
+        assertThat(r.status()).isEqualTo(124);
+        assertThat(r.out()).contains("No valid device tree binary found at 0000000040000000");
+        assertThat(r.err()).contains("    STALE load by virt/vcpu0").contains("expected 0xedfe0dd0 (vmm");
+    }
+
     @Test
     void elfGuest_bare_enteredAtEEntry() throws Exception {
         Program p = Assembler.assemble("""
