@@ -39,8 +39,10 @@ import picocli.CommandLine.Option;
  * {@link KvmHypervisor} (host RAM {@link #HOST_RAM_PA}, guest RAM + 64 MiB for tables) or
  * {@link BareMetal}; the VMM ({@link VirtMachine}, {@link RunLoop}) sees only the hypervisor API.
  *
- * <p>Streams: the guest's PL011 output on stdout; bytes available on stdin (without blocking, checked
- * between rounds of the run loop) go to the PL011's receive FIFO; at exit, a summary on stderr
+ * <p>Streams: the guest's PL011 output on stdout (UTF-8, flushed at each newline and every million
+ * instructions); stdin goes to the PL011's receive FIFO, only as far as bytes are available without
+ * blocking, checked between rounds of the run loop (a pipe or file is passed in as it comes; a terminal
+ * delivers a line at a time, as its canonical mode hands it over); at exit, a summary on stderr
  * (instructions, exits by kind, traps, stage-2 faults, CMOs and lines, stale reads with the first few
  * one-line reports, why the run stopped).
  *
@@ -82,10 +84,10 @@ public final class RunCommand implements Callable<Integer> {
     Path raw;
 
     @Option(names = "--load-addr", paramLabel = "ADDR", converter = Addresses.class, description = "IPA where --raw is loaded.")
-    Long loadAddr;
+    Long loadIpa;
 
     @Option(names = "--entry", paramLabel = "ADDR", converter = Addresses.class, description = "IPA where --raw is entered (default: --load-addr).")
-    Long entry;
+    Long entryIpa;
 
     @Option(names = {"-m", "--memory"}, paramLabel = "SIZE", description = "RAM size: a number of MiB, or with a suffix K, M, G (QEMU's -m). Default: ${DEFAULT-VALUE}.")
     String memory = "128M";
@@ -189,14 +191,14 @@ public final class RunCommand implements Callable<Integer> {
         if (given == 0) throw new Main.UserError("run: no guest image: give one of --bios, --kernel, --elf, --raw");
         if (given > 1) throw new Main.UserError("run: --bios, --kernel, --elf and --raw are exclusive: give only one");
         if ((append != null || initrd != null) && kernel == null) throw new Main.UserError("run: --append and --initrd go with --kernel");
-        if ((loadAddr != null || entry != null) && raw == null) throw new Main.UserError("run: --load-addr and --entry go with --raw");
-        if (raw != null && loadAddr == null) throw new Main.UserError("run: --raw needs --load-addr");
+        if ((loadIpa != null || entryIpa != null) && raw == null) throw new Main.UserError("run: --load-addr and --entry go with --raw");
+        if (raw != null && loadIpa == null) throw new Main.UserError("run: --raw needs --load-addr");
         if (bios != null) return new BootImage.Bios(nonEmpty(Files2.read(bios, "firmware"), bios));
         if (kernel != null) {
             return new BootImage.LinuxKernel(Files2.read(kernel, "kernel"), initrd == null ? null : Files2.read(initrd, "initrd"), append);
         }
         if (elf != null) return new BootImage.Elf(Files2.read(elf, "ELF file"));
-        return new BootImage.Raw(nonEmpty(Files2.read(raw, "raw image"), raw), loadAddr, entry == null ? loadAddr : entry);
+        return new BootImage.Raw(nonEmpty(Files2.read(raw, "raw image"), raw), loadIpa, entryIpa == null ? loadIpa : entryIpa);
     }
 
     private static byte[] nonEmpty(byte[] bytes, Path file) {
