@@ -186,9 +186,6 @@ public final class MemorySystem {
 
     public boolean observed() { return observed; }
 
-    /** The seq of the adversary's next scripted action (Long.MAX_VALUE: none). */
-    long nextScriptSeq() { return nextScriptSeq; }
-
     /** Sets the seq of the adversary's next scripted action (Long.MAX_VALUE: none); keeps the fast-path gate in step. */
     void setNextScriptSeq(long atSeq) {
         nextScriptSeq = atSeq;
@@ -216,8 +213,9 @@ public final class MemorySystem {
         int off = (int) pa & lineOffMask;
         if (seq < fastSeqLimit && advCountdown > 1 && legalSize(size) && off + size <= lineSize) {
             if ((attrs & Attrs.TYPE_MASK) >= Attrs.NORMAL_WT) {
-                if (pe >= 0 && pe < peCount) {
-                    Cache c = l1d[pe];
+                Cache[] caches = l1d;
+                if (pe >= 0 && pe < caches.length) { // (the JIT then drops the bounds check of caches[pe])
+                    Cache c = caches[pe];
                     int slot = c.lookup(pa - off);
                     if (slot >= 0) {
                         advCountdown--; // the tick of the access
@@ -327,9 +325,10 @@ public final class MemorySystem {
                 && (!dic || noInstructionCopies(pa - off))) {
             int type = attrs & Attrs.TYPE_MASK;
             if (type == Attrs.NORMAL_WB) {
-                if (pe >= 0 && pe < peCount) {
+                Cache[] caches = l1d;
+                if (pe >= 0 && pe < caches.length) {
                     // Cell (DIRTY, LOCAL_WRITE) of LineTransitions: stays DIRTY, MERGE_DATA, reports UPDATE.
-                    Cache c = l1d[pe];
+                    Cache c = caches[pe];
                     int slot = c.lookup(pa - off);
                     if (slot >= 0 && c.states[slot] == D) {
                         advCountdown--; // the tick of the access
@@ -372,8 +371,9 @@ public final class MemorySystem {
         int off = (int) pa & lineOffMask;
         if (seq < fastSeqLimit && advCountdown > 1 && off + 4 <= lineSize) {
             if ((attrs & Attrs.TYPE_MASK) >= Attrs.NORMAL_WT) {
-                if (pe >= 0 && pe < peCount) {
-                    Cache c = l1i[pe];
+                Cache[] caches = l1i;
+                if (pe >= 0 && pe < caches.length) {
+                    Cache c = caches[pe];
                     int slot = c.lookup(pa - off);
                     if (slot >= 0) {
                         advCountdown--;
