@@ -28,6 +28,9 @@ public final class Scenarios {
             + "cacheable mapping, then the engine writes those lines back to PoC (so that S1's effect does not mask "
             + "this scenario's)";
 
+    private static final String NO_HOST_ACTIONS_IN_QEMU = "QEMU cannot perform the host actions (it models no "
+            + "caches); on a coherent platform they change nothing, so the output is the same";
+
     private static final List<Scenario> ALL = List.of(
             new Scenario("S1", "image-load",
                     "The VMM writes an image (code and data) through its cacheable mapping; the guest boots with MMU off, "
@@ -53,7 +56,7 @@ public final class Scenarios {
                                     + "the buffer (its first 512 bytes) is not written yet",
                             "host PE1 speculatively fills the buffer's 8 lines into its L1D (clean, old data: what the host's "
                                     + "zeroing left)")),
-                    ""),
+                    NO_HOST_ACTIONS_IN_QEMU),
             new Scenario("S3", "dirty-eviction",
                     "The host zeroed the page through its cacheable mapping (dirty lines); the guest, caches off, writes "
                             + "data; the host's dirty line is evicted; the guest reads its data.",
@@ -64,7 +67,7 @@ public final class Scenarios {
                             + "zeroed by the host kernel through its cacheable linear map (dirty zero lines in PE0's caches)",
                     List.of(new Checkpoint(1, "the guest has written the buffer (64 words at SCRATCH_IPA + 0x1000), caches off",
                             "the host evicts every line of that page from every cache (dirty lines are written back to PoC)")),
-                    ""),
+                    NO_HOST_ACTIONS_IN_QEMU),
             new Scenario("S4", "dma-caches-off",
                     "The guest, caches off, fills a buffer and has a non-coherent DMA engine copy it; it reads the copy.",
                     List.of(new Guest("S4", "s4-dma-caches-off.s", 1, List.of(
@@ -116,7 +119,7 @@ public final class Scenarios {
                             + "(KVM_ARM_VCPU_INIT); guest RAM outside the image (S7_MARKER_IPA) is kept",
                     List.of(new Checkpoint(1, "first boot, caches on, s7_boot_counter read with caches on; SYSTEM_RESET follows",
                             "none (the reload happens on the SYSTEM_RESET exit)")),
-                    ""),
+                    "QEMU's reset reloads the same image: the test runs two QEMU processes (-no-reboot) over one file-backed RAM and patches s7_boot_counter to 2 for the second, as the VMM's reload does"),
             new Scenario("S8", "setway-off",
                     "The guest, caches on, writes data; its vCPU migrates to another physical CPU; it cleans by set/way, "
                             + "turns the D-cache off and reads the data.",
@@ -127,7 +130,7 @@ public final class Scenarios {
                     VMM_LOADS_IMAGE_CLEAN,
                     List.of(new Checkpoint(1, "caches on, the buffer (64 words at SCRATCH_IPA + 0x6000) written (dirty in PE0's caches)",
                             "the host migrates the vCPU from PE0 to PE1")),
-                    ""),
+                    NO_HOST_ACTIONS_IN_QEMU),
             new Scenario("S9", "page-recycle",
                     "VM A writes a secret; A is destroyed; the host gives the page to VM B and zeroes it through its "
                             + "cacheable mapping; B, caches off, reads the page. Reading A's secret is a security violation "
@@ -175,7 +178,7 @@ public final class Scenarios {
                                             + "the page through its cacheable mapping into the swap store, frees it) and "
                                             + "swaps it back in (allocates, zeroes and fills a page through its cacheable "
                                             + "mapping; the guest's next access faults it in)")),
-                    ""));
+                    NO_HOST_ACTIONS_IN_QEMU));
 
     /** S1 ... S11 in order. */
     public static List<Scenario> all() {
