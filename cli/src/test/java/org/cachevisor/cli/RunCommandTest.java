@@ -178,20 +178,73 @@ class RunCommandTest {
         Result r = run("--bare", "--raw", image.toString(), "--load-addr", "0x40080000", "--smp", "2", "-m", "256", "--dtb-out", dtb.toString());
         assertThat(r.status()).isZero();
         assertThat(Files.readAllBytes(dtb)).startsWith((byte) 0xD0, (byte) 0x0D, (byte) 0xFE, (byte) 0xED);
-        String dtc = null;
+        String dts = decompile(dtcPath(), dtb);
+        assertThat(dts).contains("memory@40000000").contains("reg = <0x00 0x40000000 0x00 0x10000000>").contains("cpu@1");
+    }
+
+    /**
+     * A hand-made Linux arm64 Image (booting.rst header: text_offset 0, image_size 64 KiB, magic "ARM\x64")
+     * with a 3-byte initrd: by the loader's layout the kernel sits at 0x4000_0000, the initrd at the next
+     * 2 MiB boundary (0x4020_0000) and the DTB at the one after the initrd (0x4040_0000). The guest checks
+     * X0 and the FDT magic there (bytes d0 0d fe ed: 0xedfe0dd0 as a little-endian word); dtc shows /chosen.
+     */
+    @Test
+    void linuxImage_bare_x0IsTheDtbAndChosenNamesInitrdAndBootargs() throws Exception {
+        Path kernel = dir.resolve("Image");
+        Files.write(kernel, Assembler.assemble("""
+                b start
+                .word 0
+                .quad 0
+                .quad 0x10000
+                .quad 0xa
+                .quad 0, 0, 0
+                .word 0x644d5241
+                .word 0
+                start:
+                ldr x1, =0x09000000
+                mov w5, #'X'
+                ldr x2, =0x40400000
+                cmp x0, x2
+                b.ne out
+                ldr w3, [x0]
+                ldr w4, =0xedfe0dd0
+                cmp w3, w4
+                b.ne out
+                mov w5, #'K'
+                out:
+                strb w5, [x1]
+                ldr x0, =0x84000008
+                hvc #0
+                """, "Image.s", 0x4000_0000L).image());
+        Path initrd = dir.resolve("initrd");
+        Files.write(initrd, new byte[] {1, 2, 3});
+        Path dtb = dir.resolve("linux.dtb");
+        Result r = run("--bare", "--kernel", kernel.toString(), "--initrd", initrd.toString(), "--append", "console=ttyAMA0 rdinit=/sh",
+                "--dtb-out", dtb.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("K");
+        String dtc = dtcPath();
+        String dts = decompile(dtc, dtb);
+        assertThat(dts).contains("bootargs = \"console=ttyAMA0 rdinit=/sh\"")
+                .contains("linux,initrd-start = <0x00 0x40200000>").contains("linux,initrd-end = <0x00 0x40200003>");
+    }
+
+    private static String dtcPath() {
         for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (new File(d, "dtc").canExecute()) dtc = new File(d, "dtc").getPath();
+            if (new File(d, "dtc").canExecute()) return new File(d, "dtc").getPath();
         }
-        if (dtc == null) {
-            if (System.getenv("CI") != null) throw new AssertionError("dtc (device-tree-compiler) is required when CI is set");
-            System.err.println("SKIPPED: dtc not found on PATH (apt-get install device-tree-compiler); --dtb-out not checked by dtc");
-            Assumptions.assumeTrue(false, "dtc not found on PATH");
-        }
+        if (System.getenv("CI") != null) throw new AssertionError("dtc (device-tree-compiler) is required when CI is set");
+        System.err.println("SKIPPED: dtc not found on PATH (apt-get install device-tree-compiler); the DTB is not checked by dtc");
+        Assumptions.assumeTrue(false, "dtc not found on PATH");
+        return null;
+    }
+
+    private static String decompile(String dtc, Path dtb) throws Exception {
         Process proc = new ProcessBuilder(dtc, "-I", "dtb", "-O", "dts", dtb.toString()).redirectErrorStream(true).start();
         String dts = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(proc.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(proc.exitValue()).as(dts).isZero();
-        assertThat(dts).contains("memory@40000000").contains("reg = <0x00 0x40000000 0x00 0x10000000>").contains("cpu@1");
+        return dts;
     }
 
     @Test
