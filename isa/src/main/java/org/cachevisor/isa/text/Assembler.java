@@ -78,6 +78,7 @@ public final class Assembler {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<Integer> insns = new ArrayList<>();
         Pool pool = new Pool();
+        int poolNo;       // pools flushed so far in this pass: entries are shared within one pool only
         final Map<Stmt, String> literalOf = new HashMap<>();     // ldr = statement -> pool key
         final Map<String, Long> literalAddr = new HashMap<>();   // pool key -> section offset
         Sec(String name) { this.name = name; }
@@ -269,6 +270,7 @@ public final class Assembler {
             s.out = new ByteArrayOutputStream();
             s.insns = new ArrayList<>();
             s.pool = new Pool();
+            s.poolNo = 0;
         }
         numericCount.clear();
         cur = section(".text");
@@ -586,7 +588,7 @@ public final class Assembler {
     }
 
     private void addLiteral(String expr, int size) {
-        String key = poolKey(expr, size);
+        String key = cur.poolNo + "|" + poolKey(expr, size);
         for (Object[] e : cur.pool.entries) if (e[0].equals(key)) { cur.literalOf.put(stmt, key); return; }
         cur.pool.entries.add(new Object[] {key, size, expr, stmt});
         cur.literalOf.put(stmt, key);
@@ -619,6 +621,7 @@ public final class Assembler {
             }
         }
         cur.pool = new Pool();
+        cur.poolNo++;
     }
 
     // ----------------------------------------------------------------------------- instructions

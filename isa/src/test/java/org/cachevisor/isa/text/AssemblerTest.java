@@ -85,4 +85,15 @@ class AssemblerTest {
         AssemblyException e = error(".macro m a\n add \\a, \\a, #1\n.endm\n m\n");
         assertThat(e.getMessage()).isEqualTo("bad.s:4:1: missing argument 'a' of macro m");
     }
+
+    @Test
+    void assemble_sameLiteralBeforeAndAfterLtorg_eachLoadUsesItsOwnPool() {
+        // GNU as: a pool is shared only up to its .ltorg; the later load gets an entry in the next pool.
+        byte[] b = Assembler.assemble("\tldr x1, =0x1005\n\t.ltorg\n\tnop\n\tldr x2, =0x1005\n", "t.s", 0).image();
+        int first = (b[0] & 0xff) | (b[1] & 0xff) << 8 | (b[2] & 0xff) << 16 | (b[3] & 0xff) << 24;
+        int second = (b[0x14] & 0xff) | (b[0x15] & 0xff) << 8 | (b[0x16] & 0xff) << 16 | (b[0x17] & 0xff) << 24;
+        // LDR (literal) 64-bit: 0x58000000 | imm19 << 5 | Rt; first pool at 0x8 (imm19 = 2), second at 0x18 from 0x14 (imm19 = 1)
+        assertThat(first).isEqualTo(0x58000000 | 2 << 5 | 1);
+        assertThat(second).isEqualTo(0x58000000 | 1 << 5 | 2);
+    }
 }
