@@ -5,11 +5,16 @@ package org.cachevisor.hypervisor;
  * maintenance operations and the cache lines they touched, AT walks, TLB invalidations, pages zeroed
  * and copied, cache flushes at vCPU load, and a cycle estimate.
  *
- * <h2>Cost model (cycles; rough, documented, the same for every policy)</h2>
- * The numbers are of the order measured on Cortex-A57-class hosts for KVM/arm64 (a trap round trip to
- * EL2 and back is hundreds to a few thousand cycles; a cache maintenance instruction by VA costs tens of
- * cycles per line; a set/way operation about as much per line). They exist to compare policies with
- * each other, not to predict a real machine:
+ * <h2>Cost model (cycles; illustrative, the same for every policy)</h2>
+ * The numbers are <b>illustrative</b>: chosen to be of the order reported for KVM/arm64 on
+ * Cortex-A57-class hosts, not measured here. Reasoning: a trap to EL2 and back (exception entry, vCPU
+ * context save/restore of the exit path, dispatch, ERET) is hundreds to a few thousand cycles (Dall et
+ * al., "ARM Virtualization: Performance and Architectural Implications", ISCA 2016, report about 1 000
+ * to 6 000 cycles for hypercall and I/O round trips); a stage-2 fault adds the memslot lookup, page
+ * allocation and table update on top; a DC/IC by VA to the PoC costs tens of cycles per line once it
+ * must reach memory; AT is one table walk (tens of cycles when the walk caches hit); a broadcast TLBI
+ * with its DSB is a few hundred. They exist to compare policies with each other, not to predict a real
+ * machine:
  * <ul>
  *   <li>{@link #TRAP_CYCLES} per trap taken to EL2 (entry, dispatch, return);</li>
  *   <li>{@link #STAGE2_FAULT_CYCLES} per stage-2 fault handled (on top of its trap), excluding the
@@ -72,6 +77,16 @@ public final class Costs {
 
     /** Cache lines (one DC/IC instruction each) touched by maintenance of this kind. */
     public long cmoLines(Cmo kind) { return cmoLines[kind.ordinal()]; }
+
+    /** Operations of the D-cache kinds (DC CVAC, DC CIVAC, DC CVAU, set/way), I-cache ones excluded. */
+    public long dcacheCmoOps() {
+        return cmoOps(Cmo.DC_CVAC) + cmoOps(Cmo.DC_CIVAC) + cmoOps(Cmo.DC_CVAU) + cmoOps(Cmo.DC_SET_WAY);
+    }
+
+    /** Cache lines touched by D-cache maintenance (DC CVAC, DC CIVAC, DC CVAU, set/way). */
+    public long dcacheCmoLines() {
+        return cmoLines(Cmo.DC_CVAC) + cmoLines(Cmo.DC_CIVAC) + cmoLines(Cmo.DC_CVAU) + cmoLines(Cmo.DC_SET_WAY);
+    }
 
     public long cmoLinesTotal() {
         long n = 0;

@@ -58,7 +58,8 @@ public final class KvmHypervisor implements Hypervisor {
      * A hypervisor on {@code platform} using host RAM {@code [hostRamPa, hostRamPa + hostRamSize)} (which
      * must lie inside one RAM region of the address map) and {@code policy}.
      *
-     * @throws IllegalArgumentException for a null argument or a host RAM range that is not RAM
+     * @throws IllegalArgumentException for a null argument, a host RAM range that is not RAM, or a
+     *     platform the policy cannot run on ({@link Policy#platformConfig} would change its config)
      */
     public KvmHypervisor(Platform platform, long hostRamPa, long hostRamSize, Policy policy) {
         if (platform == null || policy == null) throw new IllegalArgumentException("platform and policy must not be null");
@@ -68,6 +69,10 @@ public final class KvmHypervisor implements Hypervisor {
         if (r == null || r.kind() != AddressMap.Kind.RAM || hostRamSize <= 0 || hostRamPa + hostRamSize > r.endPa()) {
             throw new IllegalArgumentException(String.format("host RAM [0x%x, +0x%x) is not inside one RAM region of the address map",
                     hostRamPa, hostRamSize));
+        }
+        if (!policy.platformConfig(mem.config()).equals(mem.config())) {
+            throw new IllegalArgumentException("policy " + policy.name() + " needs another platform configuration ("
+                    + policy.platformConfig(mem.config()) + "); build the memory system with Policy.platformConfig");
         }
         this.allocator = new HostPageAllocator(hostRamPa, hostRamSize);
         this.policy = policy;

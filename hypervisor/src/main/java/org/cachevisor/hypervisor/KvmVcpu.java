@@ -126,7 +126,8 @@ public final class KvmVcpu implements Vcpu {
         vm.checkAlive();
         boolean reinit = initialized;
         resetState(init.pc(), init.x0());
-        hcr = vm.hypervisor().policy().hcrAtInit(BASE_HCR);
+        Policy policy = vm.hypervisor().policy();
+        hcr = reinit ? policy.hcrAtReinit(BASE_HCR, hcr) : policy.hcrAtInit(BASE_HCR);
         mpState = init.powerOff() ? MpState.STOPPED : MpState.RUNNABLE;
         pendingMmio = null;
         mmioCompleted = false;
@@ -425,17 +426,20 @@ public final class KvmVcpu implements Vcpu {
     }
 
     /**
-     * AT S1E1R/S1E1W of {@code va} for the at-par policy, on the PE the vCPU is loaded on: the PAR_EL1
-     * value (an IPA when it succeeds), leaving the guest's PAR_EL1 as it was (KVM saves and restores it
-     * around the AT). Returns {@link org.cachevisor.machine.mmu.Mmu#FAULT} if the stage-1 walk itself
-     * took a stage-2 fault.
+     * AT S1E1R/S1E1W of {@code va} for the at-par policy, executed at EL2 on the PE the vCPU is loaded on,
+     * as the instruction does: the result is written to the vCPU's PAR_EL1 (an IPA when it succeeds) and
+     * returned. A caller that must not disturb the guest saves PAR_EL1 before and restores it after (as
+     * the at-par patch did around its AT). Returns {@link org.cachevisor.machine.mmu.Mmu#FAULT} (PAR_EL1
+     * untouched) if the stage-1 walk itself took a stage-2 fault. Counted as one AT walk in {@link Costs}.
      *
      * @throws IllegalStateException if the vCPU is not running (policies call this from fault handling)
      */
     public long atS1e1(long va, boolean write) {
         if (loaded == null) throw new IllegalStateException("AT for vCPU " + id + ": the vCPU is not loaded on a PE");
         vm.hypervisor().costs().atWalk();
-        return loaded.mmu().at(va, 1, write);
+        long par = loaded.mmu().at(va, 1, write);
+        if (par != org.cachevisor.machine.mmu.Mmu.FAULT) loaded.writeSysReg(SysRegs.PAR_EL1, par);
+        return par;
     }
 
     @Override public String toString() { return vm.name() + "/vcpu" + id; }

@@ -307,14 +307,20 @@ public final class KvmVm implements Vm {
     }
 
     /**
-     * KVM's stage2_flush_vm: clean and invalidate to the PoC, through the host mapping on {@code pe},
-     * every page and block mapped at stage 2 in RAM slots.
+     * KVM's stage2_flush_vm: memslot by memslot, walk the stage-2 tables in simulated RAM
+     * ({@link Stage2Tables#forEachLeaf}) and clean and invalidate to the PoC (DC CIVAC), through the host
+     * mapping on {@code pe}, every page and every whole block mapped there whose output is RAM (KVM skips
+     * device PFNs: {@code kvm_is_device_pfn}); MMIO is never touched. Counted as one VM flush.
      */
     public void flushVm(int pe) {
         hyp.checkPe(pe);
         hyp.costs().vmFlush();
-        for (Map.Entry<Long, long[]> e : mappings.entrySet()) {
-            host().cleanInvalidatePoC(pe, e.getValue()[0], e.getValue()[1]);
+        org.cachevisor.memsys.AddressMap map = hyp.memory().map();
+        for (MemorySlot slot : slots.values()) {
+            stage2.forEachLeaf(pe, slot.ipaBase(), slot.ipaEnd(), (ipa, pa, size) -> {
+                org.cachevisor.memsys.AddressMap.Region r = map.find(pa);
+                if (r != null && r.kind() == org.cachevisor.memsys.AddressMap.Kind.RAM) host().cleanInvalidatePoC(pe, pa, size);
+            });
         }
     }
 

@@ -1,10 +1,14 @@
 package org.cachevisor.hypervisor;
 
-import org.cachevisor.memsys.Maintenance;
+import java.util.List;
 
 /**
- * The policies implemented so far. Only {@link #NONE} now; dc-bit, at-par, kvm-2014, kvm-2015,
- * kvm-2017 and fwb come with the next issue and plug into the same {@link Policy} hooks.
+ * The seven cache-maintenance policies of mission.md's "Policies" table, and their registry.
+ *
+ * <p>{@link #ALL} lists them in the table's column order: {@code none}, {@code dc-bit}, {@code at-par},
+ * {@code kvm-2014} (the seed), {@code kvm-2015}, {@code kvm-2017}, {@code fwb}. Each is stateless (all
+ * state is in the vCPU and VM), so one instance serves any number of hypervisors. Build the machine
+ * for a policy with {@link Policy#platformConfig} ({@code fwb} needs CTR_EL0.IDC = 1).
  */
 public final class Policies {
     private Policies() {}
@@ -17,40 +21,43 @@ public final class Policies {
      * upgraded to CISW, as HCR_EL2.SWIO would) and every other PE is marked to flush its caches the
      * next time this vCPU is loaded there ({@code require_dcache_flush}).
      */
-    public static final Policy NONE = new Policy() {
-        @Override public String name() { return "none"; }
+    public static final Policy NONE = new BasePolicy("none") {};
 
-        @Override public long hcrAtInit(long baseHcr) { return baseHcr; }
+    /** {@code dc-bit}: rejected alternative A, HCR_EL2.DC while the guest's MMU is off ({@link DcBitPolicy}). */
+    public static final Policy DC_BIT = new DcBitPolicy();
 
-        @Override public void onVcpuInit(KvmVcpu vcpu, boolean reinit) {}
+    /** {@code at-par}: rejected alternative B, stage-1 attributes by AT/PAR_EL1 at each fault ({@link AtParPolicy}). */
+    public static final Policy AT_PAR = new AtParPolicy();
 
-        @Override public void beforeStage2Map(KvmVcpu vcpu, Stage2Fault fault) {
-            HostKernel host = vcpu.vm().host();
-            host.cleanPoU(vcpu.pe(), fault.hostPa(), fault.size());
-            host.icInvalidate(vcpu.pe(), fault.hostPa(), fault.size());
-        }
+    /** {@code kvm-2014}: the seed as merged ({@link KvmPolicy}). */
+    public static final Policy KVM_2014 = new KvmPolicy(2014);
 
-        @Override public void onExecFault(KvmVcpu vcpu, Stage2Fault fault) {}
+    /** {@code kvm-2015}: set/way tracking, unmap flush, re-init reset and unmap ({@link KvmPolicy}). */
+    public static final Policy KVM_2015 = new KvmPolicy(2015);
 
-        @Override public boolean mapExecutableOnDataFault() { return true; }
+    /** {@code kvm-2017}: always clean to the PoC on translation faults, I-cache on exec faults ({@link KvmPolicy}). */
+    public static final Policy KVM_2017 = new KvmPolicy(2017);
 
-        @Override public int stage2MemAttr() { return Stage2Tables.MEMATTR_NORMAL_WB; }
+    /** {@code fwb}: FEAT_S2FWB, stage 2 forces Write-Back ({@link FwbPolicy}). */
+    public static final Policy FWB = new FwbPolicy();
 
-        @Override public void onVmRegisterWrite(KvmVcpu vcpu, int sysRegId, long oldValue, long newValue) {}
+    /** The seven policies in mission.md's column order. */
+    public static final List<Policy> ALL = List.of(NONE, DC_BIT, AT_PAR, KVM_2014, KVM_2015, KVM_2017, FWB);
 
-        @Override public void onSetWay(KvmVcpu vcpu, int op, long operand) {
-            vcpu.vm().host().setWay(vcpu.pe(), op == Maintenance.DC_ISW ? Maintenance.DC_CISW : op, operand);
-            vcpu.requireFlushOnOtherPes();
-        }
+    /** The names of {@link #ALL}, in the same order. */
+    public static List<String> names() {
+        String[] names = new String[ALL.size()];
+        for (int i = 0; i < names.length; i++) names[i] = ALL.get(i).name();
+        return List.of(names);
+    }
 
-        @Override public void onStage2Unmap(KvmVm vm, int pe, long ipa, long hostPa, long size) {}
-
-        @Override public String toString() { return name(); }
-    };
-
-    /** The policy named {@code name}. @throws IllegalArgumentException for an unknown name */
+    /**
+     * The policy named {@code name} (exactly as mission.md writes it).
+     *
+     * @throws IllegalArgumentException for an unknown or null name, listing the valid names
+     */
     public static Policy byName(String name) {
-        if ("none".equals(name)) return NONE;
-        throw new IllegalArgumentException("unknown policy '" + name + "' (implemented: none)");
+        for (Policy p : ALL) if (p.name().equals(name)) return p;
+        throw new IllegalArgumentException("unknown policy '" + name + "' (valid: " + String.join(", ", names()) + ")");
     }
 }

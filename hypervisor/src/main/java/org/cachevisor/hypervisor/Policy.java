@@ -23,8 +23,23 @@ public interface Policy {
     /** The policy's name as mission.md's table writes it ("none", "kvm-2014", ...). */
     String name();
 
-    /** HCR_EL2 for a vCPU being (re)initialised, given the bits every policy uses ({@link KvmVcpu#BASE_HCR}). */
+    /** HCR_EL2 for a vCPU being initialised, given the bits every policy uses ({@link KvmVcpu#BASE_HCR}). */
     long hcrAtInit(long baseHcr);
+
+    /**
+     * HCR_EL2 for a vCPU being initialised again (it had been initialised before, e.g. after a system
+     * reset), given {@code currentHcr}, its HCR_EL2 now. The default resets it as at first init (KVM
+     * since 2015's vcpu_reset_hcr); KVM of 2014 set HCR_EL2 only when the vCPU was created and kept it.
+     */
+    default long hcrAtReinit(long baseHcr, long currentHcr) { return hcrAtInit(baseHcr); }
+
+    /**
+     * The memory-system configuration this policy needs, derived from {@code base}: {@code base} itself
+     * for every policy but {@code fwb}, which KVM uses only where CTR_EL0.IDC = 1 (mission.md). Whoever
+     * builds the machine for a policy (the scenario engine, {@code cachevisor run}) passes its config
+     * through this; {@link KvmHypervisor} refuses a platform for which it would change anything.
+     */
+    default org.cachevisor.memsys.MemConfig platformConfig(org.cachevisor.memsys.MemConfig base) { return base; }
 
     /**
      * After a vCPU's architected reset ({@code reinit}: it had been initialised before, e.g. after a

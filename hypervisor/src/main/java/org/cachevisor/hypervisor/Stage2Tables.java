@@ -189,6 +189,49 @@ public final class Stage2Tables {
         return old;
     }
 
+    /** What {@link #forEachLeaf} hands over for each valid leaf. */
+    @FunctionalInterface
+    public interface LeafVisitor {
+        /** A leaf mapping {@code [ipa, ipa + size)} to {@code [pa, pa + size)} (size 4 KiB or 2 MiB). */
+        void leaf(long ipa, long pa, long size);
+    }
+
+    /**
+     * Walks the tables in simulated RAM (reading descriptors through the host mapping on {@code pe}, as
+     * KVM's stage2_flush_memslot walks pgd/pud/pmd/pte) and calls {@code visitor} once for each valid
+     * leaf whose first IPA lies in {@code [ipaStart, ipaEnd)}, in IPA order. Blocks are reported whole.
+     *
+     * @throws IllegalArgumentException if the range is empty, negative or beyond the IPA space
+     */
+    public void forEachLeaf(int pe, long ipaStart, long ipaEnd, LeafVisitor visitor) {
+        if (ipaStart < 0 || ipaEnd <= ipaStart || ipaEnd > (1L << IPA_BITS) || visitor == null) {
+            throw new IllegalArgumentException(String.format("stage-2 walk over [0x%x, 0x%x): not a non-empty range below 2^%d",
+                    ipaStart, ipaEnd, IPA_BITS));
+        }
+        long l1Size = 1L << 30;
+        for (long l1Ipa = ipaStart & -l1Size; l1Ipa < ipaEnd; l1Ipa += l1Size) {
+            long l1 = host.read64(pe, rootPa + ((l1Ipa >>> 30) & 511) * 8);
+            if ((l1 & (VALID | TABLE)) != (VALID | TABLE)) continue; // no 1 GiB blocks are ever written here
+            long l2Pa = l1 & OA_MASK;
+            long l2First = Math.max(l1Ipa, ipaStart & -BLOCK_SIZE), l2End = Math.min(l1Ipa + l1Size, ipaEnd);
+            for (long l2Ipa = l2First; l2Ipa < l2End; l2Ipa += BLOCK_SIZE) {
+                long l2 = host.read64(pe, l2Pa + ((l2Ipa >>> 21) & 511) * 8);
+                if ((l2 & VALID) == 0) continue;
+                if ((l2 & TABLE) == 0) {
+                    if (l2Ipa >= ipaStart) visitor.leaf(l2Ipa, l2 & OA_MASK & -BLOCK_SIZE, BLOCK_SIZE);
+                    continue;
+                }
+                long l3Pa = l2 & OA_MASK;
+                long l3First = Math.max(l2Ipa, ipaStart), l3End = Math.min(l2Ipa + BLOCK_SIZE, ipaEnd);
+                for (long l3Ipa = l3First & -PAGE_SIZE; l3Ipa < l3End; l3Ipa += PAGE_SIZE) {
+                    if (l3Ipa < ipaStart) continue;
+                    long l3 = host.read64(pe, l3Pa + ((l3Ipa >>> 12) & 511) * 8);
+                    if ((l3 & (VALID | TABLE)) == (VALID | TABLE)) visitor.leaf(l3Ipa, l3 & OA_MASK, PAGE_SIZE);
+                }
+            }
+        }
+    }
+
     /** Frees every table page (the VM is gone; its mappings must have been removed from the TLBs). */
     public void freeTables() {
         for (long pa : tablePages) allocator.freePage(pa);
