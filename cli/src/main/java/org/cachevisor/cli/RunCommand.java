@@ -95,7 +95,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--smp", paramLabel = "N", description = "Number of vCPUs (1..8). Default: ${DEFAULT-VALUE}.")
     int smp = 1;
 
-    @Option(names = "--policy", paramLabel = "NAME", description = "Cache-maintenance policy of the KVM model (known: none). Default: none.")
+    @Option(names = "--policy", paramLabel = "NAME", description = "Cache-maintenance policy of the KVM model: none, dc-bit, at-par, kvm-2014, kvm-2015, kvm-2017, fwb. Default: none.")
     String policy;
 
     @Option(names = "--bare", description = "No hypervisor: the guest owns the machine (IPA = PA); the loader cleans to the PoC.")
@@ -133,7 +133,8 @@ public final class RunCommand implements Callable<Integer> {
         }
 
         // ---- composition
-        MemorySystem mem = new MemorySystem(MemConfig.defaults().withPeCount(Math.max(2, smp)));
+        MemConfig config = MemConfig.defaults().withPeCount(Math.max(2, smp));
+        MemorySystem mem = new MemorySystem(chosen == null ? config : chosen.platformConfig(config)); // fwb: CTR_EL0.IDC = 1
         Platform platform = new Platform(mem);
         CoherenceOracle oracle = new CoherenceOracle(mem.agents(), mem.config().lineSize())
                 .readerContext((agent, pe, seq) -> pe < 0 ? null : String.format("PE%d pc=0x%x", pe, platform.pe(pe).pc()));

@@ -10,7 +10,7 @@ import org.cachevisor.memsys.MemConfig;
 import org.cachevisor.memsys.MemorySystem;
 
 /**
- * A small machine for hypervisor tests: 2 PEs (memsys defaults, 40-bit PA), one RAM region
+ * A small machine for hypervisor tests: 2 PEs (memsys defaults as the policy needs them, 40-bit PA), one RAM region
  * [0x4000_0000, +256 MiB) whose upper 128 MiB [0x4800_0000, 0x5000_0000) is the host's page pool.
  */
 final class TestMachine {
@@ -22,7 +22,7 @@ final class TestMachine {
     final KvmHypervisor hyp;
 
     TestMachine(Policy policy) {
-        mem = new MemorySystem(MemConfig.defaults());
+        mem = new MemorySystem(policy.platformConfig(MemConfig.defaults()));
         mem.map().addRam("ram", RAM_PA, RAM_SIZE);
         platform = new Platform(mem);
         tlbs = platform.tlbDomain();
