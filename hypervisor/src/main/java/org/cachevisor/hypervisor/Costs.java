@@ -6,15 +6,15 @@ package org.cachevisor.hypervisor;
  * and copied, cache flushes at vCPU load, and a cycle estimate.
  *
  * <h2>Cost model (cycles; illustrative, the same for every policy)</h2>
- * The numbers are <b>illustrative</b>: chosen to be of the order reported for KVM/arm64 on
- * Cortex-A57-class hosts, not measured here. Reasoning: a trap to EL2 and back (exception entry, vCPU
- * context save/restore of the exit path, dispatch, ERET) is hundreds to a few thousand cycles (Dall et
- * al., "ARM Virtualization: Performance and Architectural Implications", ISCA 2016, report about 1 000
- * to 6 000 cycles for hypercall and I/O round trips); a stage-2 fault adds the memslot lookup, page
- * allocation and table update on top; a DC/IC by VA to the PoC costs tens of cycles per line once it
- * must reach memory; AT is one table walk (tens of cycles when the walk caches hit); a broadcast TLBI
- * with its DSB is a few hundred. They exist to compare policies with each other, not to predict a real
- * machine:
+ * The numbers are <b>illustrative</b>, chosen to be of the order reported for KVM/arm64 on
+ * Cortex-A57-class hosts, not measured here. Reasoning: a trap to EL2 and back (exception entry, the
+ * exit path's context save/restore, dispatch, ERET) costs from hundreds of cycles (a minimal
+ * hypervisor) to several thousand (KVM/arm64's full world switch), as measured for hypercall round trips
+ * on ARMv8 servers by Dall et al., "ARM Virtualization: Performance and Architectural Implications"
+ * (ISCA 2016); a stage-2 fault adds the memslot lookup, page allocation and table update on top; a DC/IC
+ * by VA costs tens of cycles per line once it must reach memory; AT is one table walk (tens of cycles
+ * when the walk caches hit); a broadcast TLBI with its DSB is a few hundred. They exist to compare
+ * policies with each other, not to predict a real machine:
  * <ul>
  *   <li>{@link #TRAP_CYCLES} per trap taken to EL2 (entry, dispatch, return);</li>
  *   <li>{@link #STAGE2_FAULT_CYCLES} per stage-2 fault handled (on top of its trap), excluding the
