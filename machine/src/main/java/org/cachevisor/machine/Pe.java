@@ -527,8 +527,10 @@ public final class Pe {
         invalidateFetchLines();
     }
 
+    /** Drops the fetch-line table and the data page memos (the translation or the regime may have changed). */
     private void invalidateFetchLines() {
         java.util.Arrays.fill(fetchLineVa, -1L);
+        loadPageVa = storePageVa = -1L;
     }
 
     // =====================================================================================
@@ -557,6 +559,8 @@ public final class Pe {
         final boolean fastFetch = !mem.observed();
         final long limit = instructions + maxInstructions;
         final long wordMask = lineSize - 4;
+        final long[] r = this.r;
+        final Decoded[] fetchDecoded = this.fetchDecoded;
         // The L1I generation can only change through a memory-system call: re-read it after the
         // instructions that make one (Decoded.touchesMemory), after a slow fetch and after exceptions.
         int gen = mem.l1iGeneration(index);
@@ -574,10 +578,14 @@ public final class Pe {
                 gen = mem.l1iGeneration(index);
             }
         }
-        while (instructions < limit) {
+        // PC and the instruction count live in locals while the loop runs the hot handlers inline;
+        // the fields are written back before anything that reads them (the out-of-line executor,
+        // memory accesses that may take an exception, attention, return) and PC is re-read after.
+        long pc = this.pc;
+        long count = instructions;
+        while (count < limit) {
             try {
-                long va = pc;
-                long offset = va - curLineVa;
+                long offset = pc - curLineVa;
                 Decoded di;
                 // curValid implies: the current line's entry was filled at generation `gen` and gen has
                 // not changed since (every refresh of gen that sees a change clears curValid).
@@ -589,25 +597,91 @@ public final class Pe {
                         fetchDecoded[slot] = di;
                     }
                 } else {
-                    long lineVa = va & -(long) lineSize;
+                    long lineVa = pc & -(long) lineSize;
                     int e = (int) (lineVa >>> lineShift) & (FETCH_LINES - 1);
-                    if (fastFetch && fetchLineVa[e] == lineVa && (va & 3) == 0 && fetchLineGen[e] == gen) {
+                    if (fastFetch && fetchLineVa[e] == lineVa && (pc & 3) == 0 && fetchLineGen[e] == gen) {
                         curLineVa = lineVa;
                         curBase = e * wordsPerLine;
                         curValid = true;
-                        int slot = curBase + (int) ((va & wordMask) >>> 2);
+                        int slot = curBase + (int) ((pc & wordMask) >>> 2);
                         di = fetchDecoded[slot];
                         if (di == null) {
                             di = lookupDecoded(fetchWords[slot]);
                             fetchDecoded[slot] = di;
                         }
                     } else {
-                        di = lookupDecoded(fetchSlow(va, fastFetch));
+                        this.pc = pc;
+                        instructions = count;
+                        di = lookupDecoded(fetchSlow(pc, fastFetch));
                         gen = mem.l1iGeneration(index);
                         curValid = false;
                     }
                 }
-                execute(di);
+                // The most frequent instructions run here; everything else in execute().
+                switch (di.op) {
+                    case Op.ADD_X_IMM:
+                        r[di.d] = r[di.n] + di.imm;
+                        pc += 4;
+                        break;
+                    case Op.SUB_X_IMM:
+                        r[di.d] = r[di.n] - di.imm;
+                        pc += 4;
+                        break;
+                    case Op.SUBS_X_IMM: {
+                        long x = r[di.n];
+                        nzcv = Asl.addWithCarryFlags(x, ~di.imm, 1, 64);
+                        r[di.d] = x - di.imm;
+                        pc += 4;
+                        break;
+                    }
+                    case Op.ADD_X_REG:
+                        r[di.d] = r[di.n] + r[di.m];
+                        pc += 4;
+                        break;
+                    case Op.B_COND:
+                        pc += Asl.conditionHolds(di.cond, nzcv) ? di.imm : 4;
+                        break;
+                    case Op.B:
+                        pc += di.imm;
+                        break;
+                    case Op.LDR_X_UIMM:
+                    case Op.LDR_W_UIMM:
+                    case Op.LDRB_UIMM: {
+                        this.pc = pc;
+                        current = di;
+                        long baseVa = r[di.n];
+                        if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
+                        r[di.t] = load(baseVa + di.imm, di.size);
+                        pc += 4;
+                        break;
+                    }
+                    case Op.STR_X_UIMM:
+                    case Op.STR_W_UIMM: {
+                        this.pc = pc;
+                        current = di;
+                        long baseVa = r[di.n];
+                        if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
+                        store(baseVa + di.imm, di.size, r[di.t]);
+                        pc += 4;
+                        break;
+                    }
+                    case Op.STR_X_POST: {
+                        this.pc = pc;
+                        current = di;
+                        long baseVa = r[di.n];
+                        if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
+                        store(baseVa, 8, r[di.t]);
+                        r[di.n] = baseVa + di.imm;
+                        pc += 4;
+                        break;
+                    }
+                    default:
+                        this.pc = pc;
+                        instructions = count;
+                        execute(di);
+                        pc = this.pc;
+                        break;
+                }
                 if (di.touchesMemory) {
                     int g = mem.l1iGeneration(index);
                     if (g != gen || di.changesContext) {
@@ -617,25 +691,32 @@ public final class Pe {
                 }
             } catch (GuestFault f) {
                 // the exception was taken (state updated); continue with the next instruction
+                pc = this.pc;
                 gen = mem.l1iGeneration(index);
                 curValid = false;
             }
-            instructions++;
+            count++;
             if (attention != 0) {
+                this.pc = pc;
+                instructions = count;
                 if (stopStatus != null) {
                     if (stopStatus == RunStatus.TRAP_EL2) instructions--; // the trapped instruction did not execute
                     return takeStop();
                 }
-                if (instructions >= limit) break;
+                if (count >= limit) break;
                 int a = serviceAttention();
                 if (a == ATTENDED_STOP) return takeStop();
                 if (a == ATTENDED_EXCEPTION) {
-                    instructions++; // taking an interrupt or an illegal-state exception uses up one step
+                    count++; // taking an interrupt or an illegal-state exception uses up one step
+                    instructions = count;
                     gen = mem.l1iGeneration(index);
                     curValid = false;
                 }
+                pc = this.pc;
             }
         }
+        this.pc = pc;
+        instructions = count;
         return RunStatus.BUDGET_EXHAUSTED;
     }
 
@@ -817,6 +898,15 @@ public final class Pe {
     /** The attributes of the last translated data access (translateData's second result). */
     private int accAttrs;
 
+    // ---- data page memos: the last 4 KiB page a load (a store) translated at the current EL in the
+    // current regime, as its VA, PA - VA and attributes; -1 (never a page address) when empty. A hit
+    // is one compare in front of the MMU's micro-TLB. Like the fetch-line table they are dropped by
+    // invalidateFetchLines() whenever the translation, the regime or PSTATE.EL may have changed (the
+    // MMU only hands out translations whose permission check passed for that access type and EL).
+    private long loadPageVa = -1L, storePageVa = -1L;
+    private long loadPageDelta, storePageDelta;
+    private int loadPageAttrs, storePageAttrs;
+
     /**
      * The one translation step for data accesses: returns the PA and leaves the attributes in
      * {@link #accAttrs}; a translation fault is taken (see {@link #translationFault}). The flat regime:
@@ -830,6 +920,31 @@ public final class Pe {
         long pa = mmu.translate(va, access, unprivileged ? 0 : el);
         if (pa == Mmu.FAULT) throw translationFault();
         accAttrs = mmu.attrs();
+        return pa;
+    }
+
+    /**
+     * A load's translation when the load page memo misses: {@link #translateData}, then the memo
+     * remembers the page (not for LDTR, whose permissions are EL0's).
+     */
+    private long translateLoadPage(long va) {
+        long pa = translateData(va, Mmu.LOAD);
+        if (!unprivileged) {
+            loadPageVa = va & ~0xFFFL;
+            loadPageDelta = (pa & ~0xFFFL) - loadPageVa;
+            loadPageAttrs = accAttrs;
+        }
+        return pa;
+    }
+
+    /** As {@link #translateLoadPage}, for stores. */
+    private long translateStorePage(long va) {
+        long pa = translateData(va, Mmu.STORE);
+        if (!unprivileged) {
+            storePageVa = va & ~0xFFFL;
+            storePageDelta = (pa & ~0xFFFL) - storePageVa;
+            storePageAttrs = accAttrs;
+        }
         return pa;
     }
 
@@ -942,8 +1057,15 @@ public final class Pe {
 
     /** Loads {@code size} (1, 2, 4, 8) bytes at {@code va}, zero-extended. */
     private long load(long va, int size) {
-        long pa = translateData(va, Mmu.LOAD);
-        int attrs = accAttrs;
+        long pa;
+        int attrs;
+        if ((va & ~0xFFFL) == loadPageVa) {
+            pa = va + loadPageDelta;
+            attrs = loadPageAttrs;
+        } else {
+            pa = translateLoadPage(va);
+            attrs = accAttrs;
+        }
         if ((va & (size - 1)) != 0) {
             checkAlignment(va, size, attrs, false, false);
             if ((va & 0xFFF) + size > 0x1000 && regime != REGIME_FLAT_WB) return loadCrossing(va, size);
@@ -956,8 +1078,15 @@ public final class Pe {
     }
 
     private void store(long va, int size, long value) {
-        long pa = translateData(va, Mmu.STORE);
-        int attrs = accAttrs;
+        long pa;
+        int attrs;
+        if ((va & ~0xFFFL) == storePageVa) {
+            pa = va + storePageDelta;
+            attrs = storePageAttrs;
+        } else {
+            pa = translateStorePage(va);
+            attrs = accAttrs;
+        }
         if ((va & (size - 1)) != 0) {
             checkAlignment(va, size, attrs, true, false);
             if ((va & 0xFFF) + size > 0x1000 && regime != REGIME_FLAT_WB) {
@@ -1397,6 +1526,7 @@ public final class Pe {
         if (di.mode != Decoded.MODE_POST) va += offset;
         // LDTR/STTR (di.sub == 2) at EL1 are checked with EL0's stage-1 permissions (no PAN/UAO here).
         unprivileged = di.sub == 2 && el == 1;
+        if (unprivileged) loadPageVa = storePageVa = -1L; // the memos hold EL1 permissions
         try {
             if (di.flag1) {
                 store(va, di.size, r[di.t]);
