@@ -142,6 +142,9 @@ public final class Decoder {
                 if (di.datasize == 32 && di.shiftAmount > 31) throw Reserved.INSTANCE;
                 boolean mov = di.sub == Op.ORR && !di.flag2 && di.n == Pe.ZR && di.shiftAmount == 0;
                 di.op = mov ? Op.MOV_REG : Op.LOGICAL_SHIFTED;
+                if (!mov && di.datasize == 64 && di.shiftAmount == 0 && !di.flag2 && di.sub != Op.ANDS) {
+                    di.op = di.sub == Op.AND ? Op.AND_X_REG : di.sub == Op.ORR ? Op.ORR_X_REG : Op.EOR_X_REG;
+                }
                 break;
             }
             case MOVE_WIDE: {
@@ -178,6 +181,11 @@ public final class Decoder {
                 di.n = zr(f(e, w, "Rn"));
                 di.d = zrDst(f(e, w, "Rd"));
                 di.op = Op.BITFIELD;
+                // LSL Xd, Xn, #sh is UBFM Xd, Xn, #(-sh MOD 64), #(63 - sh) with imms + 1 == immr.
+                if (opc == 2 && di.datasize == 64 && imms != 63 && imms + 1 == immr) {
+                    di.op = Op.LSL_X_IMM;
+                    di.shiftAmount = 63 - imms;
+                }
                 break;
             }
             case EXTRACT: {
@@ -455,6 +463,7 @@ public final class Decoder {
             case Op.MOV_IMM: case Op.MOVK: case Op.BITFIELD: case Op.EXTRACT: case Op.ADR: case Op.ADRP:
             case Op.ADDSUB_SHIFTED: case Op.ADD_X_REG: case Op.SUBS_X_REG: case Op.ADDSUB_EXT: case Op.ADDSUB_CARRY:
             case Op.LOGICAL_SHIFTED: case Op.MOV_REG: case Op.COND_COMPARE: case Op.COND_SELECT:
+            case Op.AND_X_REG: case Op.ORR_X_REG: case Op.EOR_X_REG: case Op.LSL_X_IMM:
             case Op.DP_1SRC: case Op.DP_2SRC: case Op.DP_3SRC: case Op.PREFETCH: case Op.NOP: case Op.BARRIER:
             case Op.B: case Op.BL: case Op.B_COND: case Op.CBZ: case Op.CBNZ: case Op.TBZ: case Op.TBNZ:
             case Op.BR: case Op.BLR: case Op.RET:

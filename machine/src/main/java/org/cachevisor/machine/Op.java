@@ -3,8 +3,8 @@ package org.cachevisor.machine;
 /**
  * Handler ids of the executor (the {@code switch} in {@link Pe}). One id per ASL execute family,
  * plus a few specialised fast forms of the most frequent instructions (64-bit ADD/SUB immediate,
- * CMP, register ADD, unsigned-offset LDR/STR) whose decode step already proved the general case
- * reduces to them.
+ * CMP, register ADD/AND/ORR/EOR, LSL immediate, unsigned-offset LDR/STR) whose decode step already
+ * proved the general case reduces to them.
  */
 public final class Op {
     private Op() {}
@@ -29,7 +29,9 @@ public final class Op {
     public static final int MSR_IMM = 55, MSR_REG = 56, MRS = 57, SYS = 58, SYSL = 59;
     public static final int SEV = 60, SEVL = 61;
     public static final int LDRB_UIMM = 62, STR_X_POST = 63, LDR_X_POST = 64;
-    public static final int COUNT = 65;
+    // fast forms: 64-bit AND/ORR/EOR (shifted register) with LSL #0; LSL (immediate) of an X register
+    public static final int AND_X_REG = 65, ORR_X_REG = 66, EOR_X_REG = 67, LSL_X_IMM = 68;
+    public static final int COUNT = 69;
 
     // DP_1SRC subs
     public static final int RBIT = 0, REV16 = 1, REV32 = 2, REV64 = 3, CLZ = 4, CLS = 5;

@@ -638,6 +638,22 @@ public final class Pe {
                         r[di.d] = r[di.n] + r[di.m];
                         pc += 4;
                         break;
+                    case Op.AND_X_REG:
+                        r[di.d] = r[di.n] & r[di.m];
+                        pc += 4;
+                        break;
+                    case Op.ORR_X_REG:
+                        r[di.d] = r[di.n] | r[di.m];
+                        pc += 4;
+                        break;
+                    case Op.EOR_X_REG:
+                        r[di.d] = r[di.n] ^ r[di.m];
+                        pc += 4;
+                        break;
+                    case Op.LSL_X_IMM:
+                        r[di.d] = r[di.n] << di.shiftAmount;
+                        pc += 4;
+                        break;
                     case Op.B_COND:
                         pc += Asl.conditionHolds(di.cond, nzcv) ? di.imm : 4;
                         break;
@@ -1275,6 +1291,10 @@ public final class Pe {
                 r[di.d] = Asl.trunc((r[di.d] & ~di.imm2) | di.imm, di.datasize);
                 break;
             case Op.BITFIELD: bitfield(di); break;
+            case Op.AND_X_REG: r[di.d] = r[di.n] & r[di.m]; break;
+            case Op.ORR_X_REG: r[di.d] = r[di.n] | r[di.m]; break;
+            case Op.EOR_X_REG: r[di.d] = r[di.n] ^ r[di.m]; break;
+            case Op.LSL_X_IMM: r[di.d] = r[di.n] << di.shiftAmount; break;
             case Op.EXTRACT: extract(di); break;
             case Op.ADR: r[di.d] = pc + di.imm; break;
             case Op.ADRP: r[di.d] = (pc & ~0xFFFL) + di.imm; break;
