@@ -660,24 +660,48 @@ public final class Pe {
                     case Op.B:
                         pc += di.imm;
                         break;
-                    case Op.LDR_X_UIMM:
-                    case Op.LDR_W_UIMM:
+                    case Op.LDR_X_UIMM: {
+                        this.pc = pc;
+                        current = di;
+                        long baseVa = r[di.n];
+                        if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
+                        r[di.t] = load(baseVa + di.imm, 8);
+                        pc += 4;
+                        break;
+                    }
+                    case Op.LDR_W_UIMM: {
+                        this.pc = pc;
+                        current = di;
+                        long baseVa = r[di.n];
+                        if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
+                        r[di.t] = load(baseVa + di.imm, 4);
+                        pc += 4;
+                        break;
+                    }
                     case Op.LDRB_UIMM: {
                         this.pc = pc;
                         current = di;
                         long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
-                        r[di.t] = load(baseVa + di.imm, di.size);
+                        r[di.t] = load(baseVa + di.imm, 1);
                         pc += 4;
                         break;
                     }
-                    case Op.STR_X_UIMM:
+                    case Op.STR_X_UIMM: {
+                        this.pc = pc;
+                        current = di;
+                        long baseVa = r[di.n];
+                        if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
+                        store(baseVa + di.imm, 8, r[di.t]);
+                        pc += 4;
+                        break;
+                    }
                     case Op.STR_W_UIMM: {
                         this.pc = pc;
                         current = di;
                         long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
-                        store(baseVa + di.imm, di.size, r[di.t]);
+                        store(baseVa + di.imm, 4, r[di.t]);
                         pc += 4;
                         break;
                     }
