@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "An ARMv8-A virtualization platform whose caches hold data, with a coherence oracle "
                 + "that names every stale read.",
-        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, AsmCommand.class, DisasmCommand.class, ExecCommand.class, RunCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, AsmCommand.class, DisasmCommand.class, ExecCommand.class, RunCommand.class, ScenariosCommand.class, ExploreCommand.class})
 public final class Main implements Runnable {
 
     /** Exit status for bad input. */
