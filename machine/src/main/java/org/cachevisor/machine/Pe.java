@@ -145,8 +145,11 @@ public final class Pe {
     private final TranslationContext tctx = new TranslationContext();
     /** mmu.generation() when the fetch-line table (keyed by VA) was last checked against it. */
     private int mmuGeneration;
-    /** The instruction being executed (for the ISS instruction syndrome of a stage-2 data abort). */
-    private Decoded current;
+    /**
+     * The word of the instruction being executed (for the ISS instruction syndrome of a stage-2 data
+     * abort, decoded again then): an int, so that setting it per load/store needs no GC write barrier.
+     */
+    private int currentWord;
     /** An LDTR/STTR at EL1 is in progress: its accesses are translated with EL0's permissions. */
     private boolean unprivileged;
 
@@ -662,57 +665,87 @@ public final class Pe {
                         break;
                     case Op.LDR_X_UIMM: {
                         this.pc = pc;
-                        current = di;
+                        currentWord = di.word;
                         long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
                         r[di.t] = load(baseVa + di.imm, 8);
                         pc += 4;
+                        // A data access may change the L1I (e.g. an L2 eviction); see the default case.
+                        if (mem.l1iGeneration(index) != gen) {
+                            gen = mem.l1iGeneration(index);
+                            curValid = false;
+                        }
                         break;
                     }
                     case Op.LDR_W_UIMM: {
                         this.pc = pc;
-                        current = di;
+                        currentWord = di.word;
                         long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
                         r[di.t] = load(baseVa + di.imm, 4);
                         pc += 4;
+                        // A data access may change the L1I (e.g. an L2 eviction); see the default case.
+                        if (mem.l1iGeneration(index) != gen) {
+                            gen = mem.l1iGeneration(index);
+                            curValid = false;
+                        }
                         break;
                     }
                     case Op.LDRB_UIMM: {
                         this.pc = pc;
-                        current = di;
+                        currentWord = di.word;
                         long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
                         r[di.t] = load(baseVa + di.imm, 1);
                         pc += 4;
+                        // A data access may change the L1I (e.g. an L2 eviction); see the default case.
+                        if (mem.l1iGeneration(index) != gen) {
+                            gen = mem.l1iGeneration(index);
+                            curValid = false;
+                        }
                         break;
                     }
                     case Op.STR_X_UIMM: {
                         this.pc = pc;
-                        current = di;
+                        currentWord = di.word;
                         long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
                         store(baseVa + di.imm, 8, r[di.t]);
                         pc += 4;
+                        // A data access may change the L1I (e.g. an L2 eviction); see the default case.
+                        if (mem.l1iGeneration(index) != gen) {
+                            gen = mem.l1iGeneration(index);
+                            curValid = false;
+                        }
                         break;
                     }
                     case Op.STR_W_UIMM: {
                         this.pc = pc;
-                        current = di;
+                        currentWord = di.word;
                         long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
                         store(baseVa + di.imm, 4, r[di.t]);
                         pc += 4;
+                        // A data access may change the L1I (e.g. an L2 eviction); see the default case.
+                        if (mem.l1iGeneration(index) != gen) {
+                            gen = mem.l1iGeneration(index);
+                            curValid = false;
+                        }
                         break;
                     }
                     case Op.STR_X_POST: {
                         this.pc = pc;
-                        current = di;
+                        currentWord = di.word;
                         long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
                         store(baseVa, 8, r[di.t]);
                         r[di.n] = baseVa + di.imm;
                         pc += 4;
+                        // A data access may change the L1I (e.g. an L2 eviction); see the default case.
+                        if (mem.l1iGeneration(index) != gen) {
+                            gen = mem.l1iGeneration(index);
+                            curValid = false;
+                        }
                         break;
                     }
                     default:
@@ -720,14 +753,14 @@ public final class Pe {
                         instructions = count;
                         execute(di);
                         pc = this.pc;
+                        if (di.touchesMemory) {
+                            int g = mem.l1iGeneration(index);
+                            if (g != gen || di.changesContext) {
+                                gen = g;
+                                curValid = false;
+                            }
+                        }
                         break;
-                }
-                if (di.touchesMemory) {
-                    int g = mem.l1iGeneration(index);
-                    if (g != gen || di.changesContext) {
-                        gen = g;
-                        curValid = false;
-                    }
                 }
             } catch (GuestFault f) {
                 // the exception was taken (state updated); continue with the next instruction
@@ -1005,7 +1038,7 @@ public final class Pe {
         FaultRecord f = mmu.fault();
         f.el = el; // the exception comes from the current EL (also for LDTR/STTR, checked as EL0)
         if (f.stage2) {
-            el2Syndrome = f.esrEl2(instructionSyndrome(current));
+            el2Syndrome = f.esrEl2(instructionSyndrome(lookupDecoded(currentWord)));
             el2Far = f.va;
             el2Hpfar = f.hpfarEl2();
             stop(RunStatus.TRAP_EL2);
@@ -1206,7 +1239,7 @@ public final class Pe {
     // =====================================================================================
 
     private void execute(Decoded di) {
-        current = di;
+        currentWord = di.word;
         final long[] r = this.r;
         switch (di.op) {
             case Op.ADD_X_IMM:
