@@ -384,6 +384,10 @@ public final class ScenarioEngine {
                         return;
                     }
                     long pa = ((KvmVm) machine.vm()).backingPa(bufferIpa);
+                    if (pa < 0) {
+                        events.add(String.format(prefix + "the buffer's page (ipa 0x%x) is not backed: no speculative fill (the guest broke the protocol)", bufferIpa));
+                        return;
+                    }
                     host.mem.adversary().declareCacheable(HOST_RAM_PA, HOST_RAM_PA + HOST_RAM);
                     for (int i = 0; i < 8; i++) host.mem.adversary().specFill(MemorySystem.l1dId(1), pa + 64L * i);
                     events.add(String.format(prefix + "host PE1 speculatively filled the buffer's 8 lines (ipa 0x%x, pa 0x%x) into its L1D", bufferIpa, pa));
