@@ -582,8 +582,9 @@ public final class Pe {
             }
         }
         // PC and the instruction count live in locals while the loop runs the hot handlers inline;
-        // the fields are written back before anything that reads them (the out-of-line executor,
-        // memory accesses that may take an exception, attention, return) and PC is re-read after.
+        // the fields are written back before anything that may read them (the out-of-line executor,
+        // memory accesses, which may take an exception or reach a device that reads the virtual time,
+        // attention, return) and PC is re-read after.
         long pc = this.pc;
         long count = instructions;
         while (count < limit) {
@@ -665,6 +666,7 @@ public final class Pe {
                         break;
                     case Op.LDR_X_UIMM: {
                         this.pc = pc;
+                        instructions = count;
                         currentWord = di.word;
                         long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
@@ -679,6 +681,7 @@ public final class Pe {
                     }
                     case Op.LDR_W_UIMM: {
                         this.pc = pc;
+                        instructions = count;
                         currentWord = di.word;
                         long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
@@ -693,6 +696,7 @@ public final class Pe {
                     }
                     case Op.LDRB_UIMM: {
                         this.pc = pc;
+                        instructions = count;
                         currentWord = di.word;
                         long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
@@ -707,6 +711,7 @@ public final class Pe {
                     }
                     case Op.STR_X_UIMM: {
                         this.pc = pc;
+                        instructions = count;
                         currentWord = di.word;
                         long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
@@ -721,6 +726,7 @@ public final class Pe {
                     }
                     case Op.STR_W_UIMM: {
                         this.pc = pc;
+                        instructions = count;
                         currentWord = di.word;
                         long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
@@ -735,6 +741,7 @@ public final class Pe {
                     }
                     case Op.STR_X_POST: {
                         this.pc = pc;
+                        instructions = count;
                         currentWord = di.word;
                         long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
