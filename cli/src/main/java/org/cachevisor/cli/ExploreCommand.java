@@ -54,7 +54,7 @@ public final class ExploreCommand implements Callable<Integer> {
         for (String s : ss) for (String p : ps) for (long seed = 1; seed <= seeds; seed++) specs.add(new Matrix.CellSpec(s, p, seed, !noDirected));
         int total = specs.size();
         long[] lastShown = {-1};
-        List<CellReport> reports = Matrix.run(specs, jobs, done -> {
+        List<Outcome> outcomes = Matrix.run(specs, jobs, done -> {
             synchronized (lastShown) {
                 if (done == total || done - lastShown[0] >= Math.max(1, total / 100)) {
                     lastShown[0] = done;
@@ -63,7 +63,7 @@ public final class ExploreCommand implements Callable<Integer> {
                     err.flush();
                 }
             }
-        });
+        }, CellReport::outcome);
         out.printf("explore: seeds 1..%d per cell, %s%n", seeds, noDirected ? "without the directed host actions (adversary only)" : "directed host actions kept");
         out.printf("%-4s %-9s %-6s %-18s %s%n", "", "policy", "table", "failing seeds", "smallest failing seed (replay)");
         int i = 0;
@@ -72,11 +72,11 @@ public final class ExploreCommand implements Callable<Integer> {
                 long failing = 0, smallest = -1;
                 Outcome worst = Outcome.PASS;
                 for (int k = 0; k < seeds; k++, i++) {
-                    CellReport r = reports.get(i);
-                    if (r.outcome() != Outcome.PASS) {
+                    Outcome o = outcomes.get(i);
+                    if (o != Outcome.PASS) {
                         failing++;
-                        if (smallest < 0) smallest = r.seed();
-                        if (r.outcome() == Outcome.LEAK) worst = Outcome.LEAK;
+                        if (smallest < 0) smallest = k + 1;
+                        if (o == Outcome.LEAK) worst = Outcome.LEAK;
                         else if (worst == Outcome.PASS) worst = Outcome.STALE;
                     }
                 }

@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 
 /**
@@ -24,11 +25,19 @@ public final class Matrix {
      * @param progress called with the number of cells finished so far (from any thread), or null
      */
     public static List<CellReport> run(List<CellSpec> specs, int jobs, IntConsumer progress) {
+        return run(specs, jobs, progress, Function.identity());
+    }
+
+    /**
+     * Runs every spec and keeps {@code keep(report)} of each, in the specs' order: explore keeps only the
+     * outcome of thousands of runs instead of their reports (violations, output, events).
+     */
+    public static <T> List<T> run(List<CellSpec> specs, int jobs, IntConsumer progress, Function<CellReport, T> keep) {
         if (jobs < 1) throw new IllegalArgumentException("jobs must be >= 1, got " + jobs);
-        List<CellReport> out = new ArrayList<>(specs.size());
+        List<T> out = new ArrayList<>(specs.size());
         if (jobs == 1) {
             for (CellSpec s : specs) {
-                out.add(ScenarioEngine.run(s.scenario(), s.policy(), s.seed(), s.directed()));
+                out.add(keep.apply(ScenarioEngine.run(s.scenario(), s.policy(), s.seed(), s.directed())));
                 if (progress != null) progress.accept(out.size());
             }
             return out;
@@ -36,15 +45,15 @@ public final class Matrix {
         ExecutorService pool = Executors.newFixedThreadPool(jobs);
         java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
         try {
-            List<Future<CellReport>> futures = new ArrayList<>();
+            List<Future<T>> futures = new ArrayList<>();
             for (CellSpec s : specs) {
                 futures.add(pool.submit(() -> {
-                    CellReport r = ScenarioEngine.run(s.scenario(), s.policy(), s.seed(), s.directed());
+                    T r = keep.apply(ScenarioEngine.run(s.scenario(), s.policy(), s.seed(), s.directed()));
                     if (progress != null) progress.accept(done.incrementAndGet());
                     return r;
                 }));
             }
-            for (Future<CellReport> f : futures) out.add(f.get());
+            for (Future<T> f : futures) out.add(f.get());
             return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

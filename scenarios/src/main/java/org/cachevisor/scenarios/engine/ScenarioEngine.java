@@ -156,7 +156,7 @@ public final class ScenarioEngine {
         final Hypervisor hypervisor;
         final KvmHypervisor kvm;
 
-        Host(Policy policy, long seed, int id) {
+        Host(Policy policy) {
             MemConfig base = MemConfig.defaults().withPeCount(PE_COUNT);
             this.mem = new MemorySystem(policy == null ? base : policy.platformConfig(base));
             this.platform = new Platform(mem);
@@ -215,14 +215,14 @@ public final class ScenarioEngine {
         String policyName() { return bare() ? BARE : policy.name(); }
 
         CellReport run() {
-            Host host = new Host(policy, seed, 0);
+            Host host = new Host(policy);
             hosts.add(host);
             List<Scenario.Guest> guests = scenario.guests();
             for (int g = 0; g < guests.size(); g++) {
                 Scenario.Guest guest = guests.get(g);
                 if (g > 0 && bare()) {
                     // bare mode hosts one VM: the next guest gets its own machine
-                    host = new Host(null, seed, g);
+                    host = new Host(null);
                     hosts.add(host);
                 }
                 runGuest(host, guest, g);
@@ -237,20 +237,20 @@ public final class ScenarioEngine {
             ByteArrayOutputStream console = new ByteArrayOutputStream();
             if (index > 0 && !bare()) {
                 // S9: the previous VM is destroyed, its pages freed without cleaning
-                Vm0.destroyPrevious(this, host);
+                PageHandOver.destroyPrevious(this, host);
             }
             VirtMachine machine = VirtMachine.create(host.hypervisor, board,
                     new BootImage.Raw(program.image(), GuestPrograms.IMAGE_IPA, GuestPrograms.IMAGE_IPA), console::write);
             events.add(String.format("%s: VMM loaded %s (%d bytes at ipa 0x%x) through its cacheable mapping",
                     guest.label(), guest.source(), program.image().length, GuestPrograms.IMAGE_IPA));
             setup(host, machine, program, guest);
-            if (index > 0 && !bare()) Vm0.handOver(this, host, machine, program);
+            if (index > 0 && !bare()) PageHandOver.handOver(this, host, machine, program);
             if (index == 0 && host.kvm != null) costsBefore = CostSummary.read(host.kvm.costs());
             if (seed > 0) host.startAdversary(seed * 31 + index);
             lastMachine = machine;
             lastProgram = program;
             runLoop(host, machine, program, guest);
-            if (index > 0 && !bare()) Vm0.checkHandOver(this, host, machine, program);
+            if (index > 0 && !bare()) PageHandOver.checkHandOver(this, host, machine, program);
             output.append(console.toString(StandardCharsets.ISO_8859_1));
         }
 
@@ -476,8 +476,8 @@ public final class ScenarioEngine {
     }
 
     /** S9's hand-over from VM A to VM B (KVM mode). */
-    private static final class Vm0 {
-        private Vm0() {}
+    private static final class PageHandOver {
+        private PageHandOver() {}
 
         /**
          * Destroys the VM of the previous guest (pages freed, not cleaned), and arranges that the host page
