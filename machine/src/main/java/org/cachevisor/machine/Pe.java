@@ -29,10 +29,17 @@ import org.cachevisor.memsys.MemorySystem;
  * changes it) and no observer is attached, so the words executed are always the L1I's. The generation
  * is re-read only after instructions that call the memory system ({@link Decoded#touchesMemory}).
  *
+ * <p>Dispatch: the run loop executes the most frequent instructions (the fast forms of {@link Op}:
+ * 64-bit ADD/SUB/SUBS immediate, ADD/AND/ORR/EOR register, LSL, B, B.cond, unsigned-offset LDR/LDRB/STR,
+ * post-index STR) inline, with PC and the instruction count in locals; everything else goes to the
+ * out-of-line executor.
+ *
  * <h2>Translation</h2>
  * One translation step for data ({@link #translateData}, {@code translateCmo}) and one for fetch
  * (in {@code fetchSlow}), both through the {@link Mmu} (stage 1 and 2 as the registers say; its
- * micro-TLB makes a hit one compare and one add), or identity in the test-only "flat" regime. Writes
+ * micro-TLB makes a hit one compare and one add), or identity in the test-only "flat" regime. In front
+ * of it, loads and stores each remember the last page they translated (VA page, PA - VA, attributes),
+ * dropped together with the fetch table and whenever PSTATE.EL changes. Writes
  * of the translation registers call {@code syncMmu}, which hands them to the MMU and drops the fetch
  * table; so do this PE's TLBIs, and a change of {@link Mmu#generation()} (a TLBI broadcast by another
  * PE) is noticed at the start of {@link #run}.
