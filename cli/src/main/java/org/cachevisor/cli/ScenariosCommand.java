@@ -48,8 +48,8 @@ public final class ScenariosCommand implements Callable<Integer> {
     @Option(names = "--no-directed", description = "With --explain --seed: without the scripted host actions (as explore --no-directed).")
     boolean noDirected;
 
-    @Option(names = "--jobs", paramLabel = "J", description = "Cells run in parallel on J threads. Default: ${DEFAULT-VALUE}.")
-    int jobs = 1;
+    @Option(names = "--jobs", paramLabel = "J", description = "Cells run in parallel on J threads (the results do not depend on it). Default: the number of processors, at most 4.")
+    int jobs = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

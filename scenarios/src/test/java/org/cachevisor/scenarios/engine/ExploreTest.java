@@ -9,7 +9,7 @@ import org.cachevisor.scenarios.Scenarios;
 import org.junit.jupiter.api.Test;
 
 /**
- * Explore mode (the seeded random adversary on top of the scenario): a PASS cell of the directed matrix
+ * Explore mode (the seeded random adversary on top of the scenario): a PASS cell of mission.md's table
  * must stay PASS for every seed (the adversary only does what the architecture allows, and a correct
  * policy copes with all of it), and the STALE cells of S2, S3 and S11 must also fail for some seeds
  * without their directed cache events (the adversary alone reproduces the bug).
@@ -29,12 +29,13 @@ class ExploreTest {
      * exactly that (S4 none, seed 1). docs/scenarios.md, "Explore mode".
      */
     @Test
-    void explore_everyPassCellOfTheDirectedMatrixExceptNone_noViolationForAnySeed() {
+    void explore_everyPassCellOfMissionTableExceptNone_noViolationForAnySeed() {
         List<String> failures = new ArrayList<>();
         for (Scenario s : Scenarios.all()) {
             for (String p : POLICIES) {
                 if (p.equals("none")) continue;
-                if (ScenarioEngine.run(s.id(), p).outcome() != Outcome.PASS) continue;
+                // PASS in mission.md's table (S2/S6 at-par and S6 kvm-2014 are PASS only in directed mode)
+                if (ExpectedOutcomes.of(s.id(), p) != Outcome.PASS) continue;
                 for (long seed = 1; seed <= SEEDS; seed++) {
                     CellReport r = ScenarioEngine.run(s.id(), p, seed, true);
                     if (r.outcome() != Outcome.PASS) {
@@ -72,6 +73,21 @@ class ExploreTest {
         CellReport r = ScenarioEngine.run("S4", "none", 1, true);
         assertThat(r.outcome()).isEqualTo(Outcome.STALE);
         assertThat(r.first().explanation()).contains("written back by eviction (adversary)");
+    }
+
+    /**
+     * Two cells that are PASS in directed mode but STALE in mission.md's table: the adversary finds the
+     * table's STALE (docs/scenarios.md). A speculative fill of a page-table line into the L2 before the
+     * guest writes its tables with caches off, and at-par does nothing when the guest turns its caches on.
+     */
+    @Test
+    void explore_atParS2AndS6_theAdversaryFindsTheTablesStale() {
+        CellReport s2 = ScenarioEngine.run("S2", "at-par", 108, true);
+        CellReport s6 = ScenarioEngine.run("S6", "at-par", 371, true);
+        assertThat(s2.outcome()).isEqualTo(Outcome.STALE);
+        assertThat(s6.outcome()).isEqualTo(Outcome.STALE);
+        assertThat(s2.first().explanation()).contains("speculative fill");
+        assertThat(s6.first().explanation()).contains("speculative fill");
     }
 
     @Test
