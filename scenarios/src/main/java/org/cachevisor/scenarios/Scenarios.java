@@ -96,8 +96,8 @@ public final class Scenarios {
                             ok("S6", "vCPU1 context id", 0x5606c0deL),
                             ok("S6", "data read by vCPU1 with caches off", 0x5606000000000000L),
                             "S6: done"))),
-                    VMM_LOADS_IMAGE + "; the engine then writes the code pages back to PoC but leaves the .data page "
-                            + "(s6_data, first touched by vCPU0 after its caches are on) dirty in the host's caches; "
+                    VMM_LOADS_IMAGE + " (the VMM's work runs on PE1); the engine then writes the code pages back to PoC but "
+                            + "leaves the .data page (s6_data, first touched by vCPU0 after its caches are on) dirty in PE1's caches; "
                             + "vCPU0 runs on PE0, vCPU1 (started by PSCI CPU_ON, then vCPU0 calls CPU_OFF) on PE1",
                     List.of(new Checkpoint(1, "vCPU0 (caches on) has read s6_data, so its page is mapped; CPU_ON follows",
                             "none (the engine may record the data page's stage-2 state)")),
