@@ -20,6 +20,7 @@ import org.cachevisor.machine.Platform;
 import org.cachevisor.memsys.MemConfig;
 import org.cachevisor.memsys.MemorySystem;
 import org.cachevisor.oracle.CoherenceOracle;
+import org.cachevisor.oracle.Mechanism;
 import org.cachevisor.oracle.Violation;
 import org.cachevisor.vmm.board.VirtBoard;
 import org.cachevisor.vmm.run.BootImage;
@@ -39,16 +40,22 @@ import picocli.CommandLine.Option;
  * {@link KvmHypervisor} (host RAM {@link #HOST_RAM_PA}, guest RAM + 64 MiB for tables) or
  * {@link BareMetal}; the VMM ({@link VirtMachine}, {@link RunLoop}) sees only the hypervisor API.
  *
- * <p>Streams: the guest's PL011 output on stdout (UTF-8, flushed at each newline and every million
- * instructions); stdin goes to the PL011's receive FIFO, only as far as bytes are available without
- * blocking, checked between rounds of the run loop (a pipe or file is passed in as it comes; a terminal
- * delivers a line at a time, as its canonical mode hands it over); at exit, a summary on stderr
- * (instructions, exits by kind, traps, stage-2 faults, CMOs and lines, stale reads with the first few
- * one-line reports, why the run stopped).
+ * <p>Streams: the guest's PL011 output on stdout (UTF-8, flushed at each newline and every
+ * {@value #SLICE} instructions, so an echo at a prompt shows); stdin goes to the PL011's receive FIFO,
+ * only as far as bytes are available without blocking, checked between rounds of the run loop (a pipe or
+ * file is passed in as it comes; a terminal is put in raw mode for the run, {@link RawTerminal}, so each
+ * key goes to the guest when typed). Ctrl-A X on stdin ends the run, as in QEMU ({@link ConsoleEscape}).
+ * At exit, a summary on stderr (instructions, exits by kind, traps, stage-2 faults, CMOs and lines, the
+ * adversary's actions, stale reads with their mechanisms and the first few one-line reports, why the run
+ * stopped).
  *
- * <p>Exit status: 0 when the guest powered off (or every vCPU is off), 124 when {@code --max-insns} ran
- * out, 1 when a vCPU stopped with an internal error, 2 for bad input (one line on stderr). Stale reads do
- * not change the status: they are what the summary reports.
+ * <p>Adversary ({@code --adversary-seed}): the memory system's seeded random speculative fills and
+ * evictions, per access at the given rates; under KVM all host RAM (the host's linear map) is declared
+ * cacheable, bare nothing is (see the comment where it is set up).
+ *
+ * <p>Exit status: 0 when the guest powered off (or every vCPU is off) or the user typed Ctrl-A X, 124 when
+ * {@code --max-insns} ran out, 1 when a vCPU stopped with an internal error, 2 for bad input (one line on
+ * stderr). Stale reads do not change the status: they are what the summary reports.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Boot a guest on the virt board (KVM model with a policy, or bare metal) with the coherence oracle attached.")
@@ -59,8 +66,10 @@ public final class RunCommand implements Callable<Integer> {
     static final long HOST_RAM_SLACK = 64L << 20;
     /** Violations printed in the summary (the rest are counted). */
     static final int VIOLATIONS_SHOWN = 5;
-    /** Instructions between two flushes of the console. */
-    static final long SLICE = 1_000_000;
+    /** Instructions between two flushes of the console (an echo at a prompt shows within one slice). */
+    static final long SLICE = 100_000;
+    /** The adversary's default rates per memory access (as the scenario engine's explore mode). */
+    static final double DEFAULT_ADVERSARY_RATE = 1.0 / 64;
 
     /** The console input; tests replace it (surefire talks to the forked JVM over the real stdin). */
     static InputStream consoleInput = System.in;
@@ -104,6 +113,18 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--max-insns", paramLabel = "N", description = "Stop after N instructions (exit status 124). Default: ${DEFAULT-VALUE}.")
     long maxInsns = 10_000_000_000L;
 
+    @Option(names = "--adversary-seed", paramLabel = "N", description = "Turn on the memory system's seeded adversary (random speculative fills and evictions); under KVM the host's linear map (all host RAM) is declared cacheable.")
+    Long adversarySeed;
+
+    @Option(names = "--adversary-fill-rate", paramLabel = "P", description = "Speculative fills per memory access, with --adversary-seed. Default: 1/64.")
+    double adversaryFillRate = DEFAULT_ADVERSARY_RATE;
+
+    @Option(names = "--adversary-evict-rate", paramLabel = "P", description = "Evictions/write-backs per memory access, with --adversary-seed. Default: 1/64.")
+    double adversaryEvictRate = DEFAULT_ADVERSARY_RATE;
+
+    @Option(names = "--no-oracle", description = "Do not attach the coherence oracle (faster; stale reads are not checked).")
+    boolean noOracle;
+
     @Option(names = "--dtb-out", paramLabel = "FILE", description = "Also write the guest's device tree blob to FILE.")
     Path dtbOut;
 
@@ -122,6 +143,12 @@ public final class RunCommand implements Callable<Integer> {
             throw new Main.UserError("run: " + e.getMessage());
         }
         BootImage image = bootImage();
+        if (adversarySeed == null && (adversaryFillRate != DEFAULT_ADVERSARY_RATE || adversaryEvictRate != DEFAULT_ADVERSARY_RATE)) {
+            throw new Main.UserError("run: --adversary-fill-rate and --adversary-evict-rate go with --adversary-seed");
+        }
+        if (!(adversaryFillRate >= 0) || !(adversaryEvictRate >= 0) || adversaryFillRate + adversaryEvictRate > 1) {
+            throw new Main.UserError("run: adversary rates must be >= 0 with fill + evict <= 1, got " + adversaryFillRate + " and " + adversaryEvictRate);
+        }
         if (bare && policy != null) throw new Main.UserError("run: --policy chooses the KVM model's policy; it has no meaning with --bare");
         Policy chosen = null;
         if (!bare) {
@@ -138,7 +165,7 @@ public final class RunCommand implements Callable<Integer> {
         Platform platform = new Platform(mem);
         CoherenceOracle oracle = new CoherenceOracle(mem.agents(), mem.config().lineSize())
                 .readerContext((agent, pe, seq) -> pe < 0 ? null : String.format("PE%d pc=0x%x", pe, platform.pe(pe).pc()));
-        mem.addObserver(oracle);
+        if (!noOracle) mem.addObserver(oracle);
         Hypervisor hypervisor;
         KvmHypervisor kvm = null;
         if (bare) {
@@ -165,24 +192,45 @@ public final class RunCommand implements Callable<Integer> {
             for (int i = 0; i < platform.peCount(); i++) n += platform.pe(i).instructionCount();
             return n;
         };
-        RunLoop loop = new RunLoop(machine, KvmHypervisor.DEFAULT_QUANTUM, retired, consoleInput);
+        if (adversarySeed != null) {
+            /* Arm ARM B2.4 ("Caches"): a location mapped cacheable by any live translation regime may be
+             * allocated into a cache at any time. Under KVM the host's linear map covers all host RAM with
+             * Normal Write-Back, whatever the guest does; bare, a guest with its MMU off maps nothing
+             * cacheable, so (as the scenario engine's explore mode) nothing is declared and the adversary
+             * only evicts and writes back. */
+            if (kvm != null) mem.adversary().declareCacheable(HOST_RAM_PA, HOST_RAM_PA + ramSize + HOST_RAM_SLACK);
+            mem.adversary().setSeed(adversarySeed);
+            mem.adversary().setRates(adversaryFillRate, adversaryEvictRate);
+        }
+
+        RunLoop[] loopRef = new RunLoop[1];
+        ConsoleEscape input = consoleInput == null ? null
+                : new ConsoleEscape(consoleInput, () -> loopRef[0].requestStop("stopped from the console (Ctrl-A X)"));
+        RunLoop loop = new RunLoop(machine, KvmHypervisor.DEFAULT_QUANTUM, retired, input);
+        loopRef[0] = loop;
         RunLoop.Result result;
         long left = maxInsns;
-        do { // in slices, so that the console is flushed while a long run goes on
-            result = loop.run(Math.min(SLICE, left));
-            left -= result.instructions();
-            console.flush();
-        } while (result.reason() == RunLoop.StopReason.BUDGET_EXHAUSTED && left > 0);
-        console.finish();
+        try (RawTerminal terminal = RawTerminal.enterIfInteractive(consoleInput == System.in)) {
+            do { // in slices, so that the console is flushed while a long run goes on
+                result = loop.run(Math.min(SLICE, left));
+                left -= result.instructions();
+                console.flush();
+            } while (result.reason() == RunLoop.StopReason.BUDGET_EXHAUSTED && left > 0);
+            console.finish();
+        }
         if (result.reason() == RunLoop.StopReason.BUDGET_EXHAUSTED) {
             result = new RunLoop.Result(result.reason(), "instruction budget of " + maxInsns + " (--max-insns) used up", maxInsns - left);
         }
-        summary(err, result, retired.getAsLong(), loop, kvm, oracle);
+        boolean cutOff = result.reason() != RunLoop.StopReason.SHUTDOWN && result.reason() != RunLoop.StopReason.ALL_VCPUS_OFF;
+        if (cutOff && !console.atLineStart()) out.println(); // a run cut off (at a prompt, say): the summary starts on a fresh line
+        out.flush();
+        summary(err, result, retired.getAsLong(), loop, kvm, oracle, mem);
         err.flush();
         return switch (result.reason()) {
             case SHUTDOWN, ALL_VCPUS_OFF -> 0;
             case BUDGET_EXHAUSTED -> 124;
             case INTERNAL_ERROR -> 1;
+            case STOP_REQUESTED -> 0;
         };
     }
 
@@ -231,7 +279,8 @@ public final class RunCommand implements Callable<Integer> {
         return n * unit;
     }
 
-    private void summary(PrintWriter err, RunLoop.Result result, long instructions, RunLoop loop, KvmHypervisor kvm, CoherenceOracle oracle) {
+    private void summary(PrintWriter err, RunLoop.Result result, long instructions, RunLoop loop, KvmHypervisor kvm, CoherenceOracle oracle,
+            MemorySystem mem) {
         err.println("cachevisor run: " + result.message());
         err.printf("  hypervisor      %s%n", kvm == null ? "bare metal (no hypervisor)" : "kvm, policy " + kvm.policy().name());
         err.printf("  instructions    %d retired by the PEs, %d charged to --max-insns%n", instructions, loop.instructions());
@@ -259,8 +308,23 @@ public final class RunCommand implements Callable<Integer> {
         } else {
             err.printf("  traps           none (bare metal)%n");
         }
+        if (adversarySeed != null) {
+            err.printf("  adversary       seed %d, fill rate %s, evict rate %s: %d actions%n", adversarySeed, adversaryFillRate, adversaryEvictRate,
+                    mem.adversary().actionCount());
+        }
+        if (noOracle) {
+            err.printf("  stale reads     not checked (--no-oracle)%n");
+            return;
+        }
         err.printf("  stale reads     %d%s%n", oracle.violationCount(), oracle.leakCount() == 0 ? "" : " (" + oracle.leakCount() + " leaks)");
         List<Violation> vs = oracle.violations();
+        if (!vs.isEmpty()) {
+            java.util.Map<Mechanism, Integer> byMechanism = new java.util.EnumMap<>(Mechanism.class);
+            for (Violation v : vs) byMechanism.merge(v.mechanism(), 1, Integer::sum);
+            StringBuilder m = new StringBuilder();
+            byMechanism.forEach((k, n) -> m.append(m.length() == 0 ? "" : ", ").append(k.name()).append('=').append(n));
+            err.printf("  mechanisms      %s%s%n", m, vs.size() < oracle.violationCount() ? " (of the first " + vs.size() + " recorded)" : "");
+        }
         for (int i = 0; i < Math.min(VIOLATIONS_SHOWN, vs.size()); i++) err.println("    " + vs.get(i).oneLine());
         if (oracle.violationCount() > VIOLATIONS_SHOWN) err.printf("    ... %d more%n", oracle.violationCount() - VIOLATIONS_SHOWN);
     }
@@ -273,12 +337,14 @@ public final class RunCommand implements Callable<Integer> {
         private final PrintWriter out;
         private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
         private int continuationLeft;
+        private boolean atLineStart = true;
 
         Utf8Console(PrintWriter out) { this.out = out; }
 
         @Override
         public void accept(int b) {
             b &= 0xFF;
+            atLineStart = b == '\n';
             if (continuationLeft > 0 && (b & 0xC0) == 0x80) {
                 pending.write(b);
                 if (--continuationLeft == 0) drain();
@@ -302,6 +368,9 @@ public final class RunCommand implements Callable<Integer> {
         }
 
         void flush() { out.flush(); }
+
+        /** True when nothing was written yet or the last byte was a newline. */
+        boolean atLineStart() { return atLineStart; }
 
         void finish() {
             if (pending.size() > 0) drain();

@@ -172,6 +172,24 @@ class RunCommandTest {
     }
 
     @Test
+    void consoleInput_ctrlAX_endsTheRunWithStatusZeroAfterTheBytesBeforeIt() throws Exception {
+        Path image = raw("echo-forever.bin", """
+                ldr x1, =0x09000000
+                next:
+                ldr w4, [x1, #0x18]
+                tbnz w4, #4, next
+                ldr w3, [x1]
+                strb w3, [x1]
+                b next
+                """);
+        RunCommand.consoleInput = new ByteArrayInputStream(new byte[] {'h', 'i', 0x01, 'x', 'z'});
+        Result r = run("--bare", "--raw", image.toString(), "--load-addr", "0x40080000", "--max-insns", "100000000");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).isEqualTo("hi\n"); // the summary starts on a new line
+        assertThat(r.err()).startsWith("cachevisor run: stopped from the console (Ctrl-A X)\n");
+    }
+
+    @Test
     void dtbOut_isAcceptedByDtc() throws Exception {
         Path image = raw("hello.bin", HELLO);
         Path dtb = dir.resolve("virt.dtb");
@@ -273,6 +291,8 @@ class RunCommandTest {
             {"--raw", img, "--load-addr", "0x40080000", "--bare", "--policy", "none"},
             {"--raw", img, "--load-addr", "0x40080000", "--max-insns", "0"},
             {"--raw", img, "--load-addr", "0x1000"},
+            {"--raw", img, "--load-addr", "0x40080000", "--adversary-fill-rate", "0.5"},
+            {"--raw", img, "--load-addr", "0x40080000", "--adversary-seed", "1", "--adversary-fill-rate", "0.8", "--adversary-evict-rate", "0.5"},
         };
         for (String[] c : cases) {
             Result r = run(c);

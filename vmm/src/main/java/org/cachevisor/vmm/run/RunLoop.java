@@ -35,7 +35,8 @@ import org.cachevisor.vmm.MmioBus;
  *   <li>{@link VcpuExit.InternalError}: stops the run with a one-line message naming the vCPU and PC.</li>
  *   <li>{@link VcpuExit.Interrupted}: the end of the vCPU's turn.</li>
  * </ul>
- * The run also stops when the instruction budget is used up or when every vCPU is powered off.
+ * The run also stops when the instruction budget is used up, when every vCPU is powered off, or at the
+ * start of a round after {@link #requestStop} (the console's Ctrl-A X).
  *
  * <p>Simplification: QEMU's virt answers an access to a hole of the map with a decode error that KVM can
  * inject as an external data abort (KVM_SET_VCPU_EVENTS, ext_dabt_pending); hypervisor-api has no such
@@ -64,7 +65,9 @@ public final class RunLoop {
         /** Every vCPU is powered off (PSCI CPU_OFF), so nothing can run again. */
         ALL_VCPUS_OFF,
         /** A vCPU stopped with KVM_EXIT_INTERNAL_ERROR. */
-        INTERNAL_ERROR
+        INTERNAL_ERROR,
+        /** The VMM's user asked to stop ({@link #requestStop}, e.g. Ctrl-A X on the console). */
+        STOP_REQUESTED
     }
 
     /** The exits counted, by kind. */
@@ -98,6 +101,7 @@ public final class RunLoop {
     private final long[] exits = new long[ExitKind.values().length];
     private final MmioBus.Result io = new MmioBus.Result();
     private long charged;
+    private String stopRequest;
 
     /**
      * @param machine             the machine to run
@@ -125,6 +129,11 @@ public final class RunLoop {
         long start = charged;
         long limit = start + maxInstructions;
         while (true) {
+            if (stopRequest != null) { // checked before this round's input: the last bytes before it had one round
+                String why = stopRequest;
+                stopRequest = null;
+                return new Result(StopReason.STOP_REQUESTED, why, charged - start);
+            }
             feedConsole();
             boolean anyOn = false;
             List<Vcpu> vcpus = machine.vm().vcpus();
@@ -193,6 +202,18 @@ public final class RunLoop {
             count(io.status == MmioBus.Status.OK ? ExitKind.MMIO_READ : ExitKind.MMIO_UNMAPPED);
             vcpu.completeMmioRead(io.value);
         }
+    }
+
+    /**
+     * Asks the loop to stop at the start of its next round (before that round's console input is fed;
+     * a request made while feeding lets the vCPUs have the round in progress), with {@link StopReason#STOP_REQUESTED} and {@code why} as the message; the console reader
+     * calls it from within the loop (QEMU's Ctrl-A X). The request is consumed by the run it stops.
+     *
+     * @throws IllegalArgumentException if {@code why} is null
+     */
+    public void requestStop(String why) {
+        if (why == null) throw new IllegalArgumentException("run loop: a stop request needs a reason");
+        stopRequest = why;
     }
 
     private void feedConsole() {

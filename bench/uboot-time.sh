@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Time from process start (JVM start included) to U-Boot's "=> " prompt: Debian's U-Boot for QEMU's virt
+# (u-boot-qemu) on cachevisor (KVM model, policy kvm-2014 by default) and on qemu-system-aarch64 (TCG),
+# alternately, on the same machine in the same run. A key is typed when U-Boot offers to stop its
+# autoboot (earlier keys would be flushed when U-Boot enables the PL011's FIFO), the prompt is detected in
+# the guest's output, then Ctrl-A X ends the run (both consoles know it).
+#
+# Usage: bench/uboot-time.sh [RUNS] [POLICY]        (defaults: 5, kvm-2014)
+# Prints one line per run and the medians; exit 1 if a run did not reach the prompt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-5}"
+policy="${2:-kvm-2014}"
+uboot=/usr/lib/u-boot/qemu_arm64/u-boot.bin
+jar=cli/target/cachevisor.jar
+[ -f "$uboot" ] || { echo "uboot-time: $uboot not found (apt-get install u-boot-qemu)" >&2; exit 2; }
+command -v qemu-system-aarch64 >/dev/null || { echo "uboot-time: qemu-system-aarch64 not found (apt-get install qemu-system-arm)" >&2; exit 2; }
+[ -f "$jar" ] || ./mvnw -q -B -pl cli -am package -DskipTests >&2
+
+# time_to_prompt CMD...: prints the milliseconds from start until "=> " appeared, or "FAIL".
+time_to_prompt() {
+  local start end buf="" c found=0
+  start=$(date +%s%N)
+  coproc GUEST { timeout 600 "$@" 2>/dev/null; }
+  local in_fd=${GUEST[1]} out_fd=${GUEST[0]} pid=$GUEST_PID
+  local keyed=0
+  while IFS= read -r -n1 -d '' c <&"$out_fd"; do
+    buf+="$c"
+    if [ "$keyed" = 0 ] && [[ "$buf" == *"stop autoboot:"* ]]; then printf ' ' >&"$in_fd"; keyed=1; fi
+    if [[ "$buf" == *$'\n=> ' ]]; then found=1; break; fi
+  done
+  end=$(date +%s%N)
+  printf '\001x' >&"$in_fd" 2>/dev/null || true
+  exec {in_fd}>&- || true
+  cat <&"$out_fd" >/dev/null 2>&1 || true
+  wait "$pid" 2>/dev/null || true
+  if [ "$found" = 1 ]; then echo $(( (end - start) / 1000000 )); else echo FAIL; fi
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
+
+cv=(); qe=()
+for i in $(seq 1 "$runs"); do
+  t_cv=$(time_to_prompt java ${CACHEVISOR_JAVA_OPTS:-} -jar "$jar" run --bios "$uboot" -m 512M --policy "$policy")
+  t_qe=$(time_to_prompt qemu-system-aarch64 -M virt -cpu cortex-a57 -m 512M -nographic -bios "$uboot")
+  echo "run $i: cachevisor ($policy) ${t_cv} ms, qemu ${t_qe} ms"
+  if [ "$t_cv" = FAIL ] || [ "$t_qe" = FAIL ]; then echo "uboot-time: a run did not reach the prompt" >&2; exit 1; fi
+  cv+=("$t_cv"); qe+=("$t_qe")
+done
+m_cv=$(printf '%s\n' "${cv[@]}" | median)
+m_qe=$(printf '%s\n' "${qe[@]}" | median)
+echo "median time to prompt: cachevisor ($policy) ${m_cv} ms, qemu ${m_qe} ms, ratio $(awk -v a="$m_cv" -v b="$m_qe" 'BEGIN {printf "%.2f", a / b}')"
