@@ -11,13 +11,17 @@ package org.cachevisor.hypervisor;
  *
  * <table>
  *   <caption>Hook points and the KVM code they stand for</caption>
- *   <tr><td>{@link #hcrAtInit}, {@link #onVcpuInit}</td><td>kvm_reset_vcpu / vcpu_reset_hcr</td></tr>
+ *   <tr><td>{@link #hcrAtInit}, {@link #hcrAtReinit}, {@link #onVcpuInit}</td><td>kvm_reset_vcpu / vcpu_reset_hcr,
+ *   kvm_arch_vcpu_ioctl_vcpu_init (stage2_unmap_vm on re-init)</td></tr>
  *   <tr><td>{@link #beforeStage2Map}</td><td>user_mem_abort: coherent_cache_guest_page before stage2_set_pte</td></tr>
  *   <tr><td>{@link #onExecFault}</td><td>user_mem_abort on an instruction abort (kvm-2017's I-cache path)</td></tr>
  *   <tr><td>{@link #onVmRegisterWrite}</td><td>access_vm_reg / access_sctlr (HCR_EL2.TVM)</td></tr>
  *   <tr><td>{@link #onSetWay}</td><td>access_dcsw (HCR_EL2.TSW)</td></tr>
  *   <tr><td>{@link #onStage2Unmap}</td><td>unmap_stage2_range: kvm_flush_dcache_pte after the TLBI</td></tr>
+ *   <tr><td>{@link #platformConfig}</td><td>the platform a policy needs (FWB only with CTR_EL0.IDC = 1)</td></tr>
  * </table>
+ *
+ * <p>The seven policies of mission.md are in {@link Policies}; their shared baseline is {@code BasePolicy}.
  */
 public interface Policy {
     /** The policy's name as mission.md's table writes it ("none", "kvm-2014", ...). */
