@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code cachevisor explore}: each cell (scenario x policy) run with the seeded random adversary (speculative
  * fills of host RAM into any PE's L1D or the L2, evictions and write-backs of any line) for seeds 1..N,
- * with the scripted host actions kept or ({@code --no-directed}) dropped. Prints per cell the number of
+ * with the scripted host actions kept or ({@code --no-directed}) without the scripted cache events. Prints per cell the number of
  * seeds with a violation and the smallest failing seed with the command that replays it. A progress line
  * goes to stderr. {@code --jobs} runs cell-seeds on several threads; every run builds its own machine, so
  * the results do not depend on it.
@@ -36,7 +36,7 @@ public final class ExploreCommand implements Callable<Integer> {
     @Option(names = "--jobs", paramLabel = "J", description = "Parallel threads. Default: ${DEFAULT-VALUE}.")
     int jobs = 1;
 
-    @Option(names = "--no-directed", description = "Drop the scripted host actions: the adversary alone.")
+    @Option(names = "--no-directed", description = "Drop the scripted cache events (S2/S11 speculative fills, S3 eviction); the adversary stands in for them. Host operations (swap, migration, VMM writes) stay.")
     boolean noDirected;
 
     @CommandLine.Spec
@@ -64,7 +64,7 @@ public final class ExploreCommand implements Callable<Integer> {
                 }
             }
         }, CellReport::outcome);
-        out.printf("explore: seeds 1..%d per cell, %s%n", seeds, noDirected ? "without the directed host actions (adversary only)" : "directed host actions kept");
+        out.printf("explore: seeds 1..%d per cell, %s%n", seeds, noDirected ? "without the directed cache events (S2/S11 fills, S3 eviction: the adversary stands in for them)" : "directed host actions kept");
         out.printf("%-4s %-9s %-6s %-18s %s%n", "", "policy", "table", "failing seeds", "smallest failing seed (replay)");
         int i = 0;
         for (String s : ss) {

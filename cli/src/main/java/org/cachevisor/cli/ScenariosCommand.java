@@ -45,7 +45,7 @@ public final class ScenariosCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "With --explain: replay explore's run with adversary seed N (> 0).")
     Long seed;
 
-    @Option(names = "--no-directed", description = "With --explain --seed: without the scripted host actions (as explore --no-directed).")
+    @Option(names = "--no-directed", description = "With --explain --seed: without the scripted cache events (as explore --no-directed).")
     boolean noDirected;
 
     @Option(names = "--jobs", paramLabel = "J", description = "Cells run in parallel on J threads (the results do not depend on it). Default: the number of processors, at most 4.")
