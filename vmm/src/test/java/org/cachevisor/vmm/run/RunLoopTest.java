@@ -79,6 +79,20 @@ class RunLoopTest {
         assertThat(host.oracle().violationCount()).isZero();
     }
 
+    @Test
+    void requestStop_betweenRuns_theNextRunStopsBeforeAnyInstructionAndOnlyOnce() {
+        TestHosts.Host host = host(true, 1);
+        VirtMachine m = boot(host, 1, "b .\n");
+        RunLoop loop = new RunLoop(m, 100, host.retired(), null);
+        assertThat(loop.run(1000).reason()).isEqualTo(RunLoop.StopReason.BUDGET_EXHAUSTED);
+        loop.requestStop("user quit");
+        RunLoop.Result r = loop.run(1000);
+        assertThat(r.reason()).isEqualTo(RunLoop.StopReason.STOP_REQUESTED);
+        assertThat(r.message()).isEqualTo("user quit");
+        assertThat(r.instructions()).isZero();
+        assertThat(loop.run(1000).reason()).isEqualTo(RunLoop.StopReason.BUDGET_EXHAUSTED); // the request was consumed
+    }
+
     /** Counts its boots in RAM outside the image (which a reset reloads): resets once, then powers off. */
     static final String REBOOT = """
             ldr x1, =0x09000000
