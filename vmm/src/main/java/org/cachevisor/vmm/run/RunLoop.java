@@ -205,9 +205,10 @@ public final class RunLoop {
     }
 
     /**
-     * Asks the loop to stop at the start of its next round (before that round's console input is fed;
-     * a request made while feeding lets the vCPUs have the round in progress), with {@link StopReason#STOP_REQUESTED} and {@code why} as the message; the console reader
-     * calls it from within the loop (QEMU's Ctrl-A X). The request is consumed by the run it stops.
+     * Asks the loop to stop at the start of its next round, before that round's console input is fed,
+     * with {@link StopReason#STOP_REQUESTED} and {@code why} as the message. The console reader calls it
+     * from within the loop (QEMU's Ctrl-A X): the vCPUs still get the round in progress, so the bytes typed
+     * before the escape reach the guest. The request is consumed by the run it stops.
      *
      * @throws IllegalArgumentException if {@code why} is null
      */
