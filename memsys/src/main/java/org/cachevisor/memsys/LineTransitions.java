@@ -106,7 +106,7 @@ public final class LineTransitions {
         cell(D, LOCAL_WRITE_THROUGH,  D, MERGE_DATA | WRITE_THROUGH,                             LineEvent.UPDATE);
 
         cell(I, SNOOP_READ,           I, NONE,                                                   n);
-        cell(C, SNOOP_READ,           C, NONE,                                                   n);
+        cell(C, SNOOP_READ,           C, SUPPLY_DATA,                                            n);
         cell(D, SNOOP_READ,           C, SUPPLY_DATA | WRITE_BACK,                               LineEvent.CLEAN);
 
         cell(I, SNOOP_WRITE,          I, NONE,                                                   n);

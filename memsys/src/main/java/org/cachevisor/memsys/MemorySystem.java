@@ -15,8 +15,11 @@ import java.util.Arrays;
  *   <li>Non-cacheable and Device accesses, and any access by {@code pe = -1}, go to RAM (the PoC)
  *   and neither look up nor update any cache (the strict behaviour the architecture permits).</li>
  *   <li>Cacheable accesses of PEs are coherent (they are all Inner Shareable here): a read looks in
- *   its own L1D, then snoops the other L1Ds (a dirty copy supplies the data, is written back to the
- *   L2 and stays clean), then the L2, then RAM (filling the L2 on the way); a write removes every
+ *   its own L1D, then snoops the other L1Ds (any copy supplies the data: a dirty one is also written
+ *   back to the L2 and stays clean; a clean one is forwarded as it is, as interconnects that forward
+ *   from a clean sharer do, so a clean stale copy another PE holds after a mismatched-attribute write
+ *   is returned: the behaviour the Arm ARM permits that exposes missing maintenance), then the L2,
+ *   then RAM (filling the L2 on the way); a write removes every
  *   other L1D's copy (taking a dirty copy's data) and makes its own line dirty. Invariant: at most
  *   one L1D holds a line dirty, and then no other L1D holds it.</li>
  *   <li>Instruction fetch goes through the PE's L1I, filled from the L2 or RAM, NOT coherent with
@@ -974,7 +977,11 @@ public final class MemorySystem {
             // The newest data may be dirty in an L1D: the snoop writes it back into the L2 (the owner
             // keeps a clean copy), which installs the line there; else the L2 fills from RAM.
             for (int m = 0; m < peCount; m++) {
-                if (snoop(l1d[m], linePa, LineTransitions.SNOOP_READ, agent) >= 0) return;
+                int slot = l1d[m].find(linePa);
+                if (slot >= 0 && l1d[m].states[slot] == LineState.DIRTY) {
+                    snoop(l1d[m], linePa, LineTransitions.SNOOP_READ, agent);
+                    return;
+                }
             }
             r.ram.copyOut(linePa - r.basePa(), lineBuf, 0, lineSize);
             apply(l2, -1, linePa, LineTransitions.SPEC_FILL, LineEvent.CAUSE_SPECULATIVE, agent, lineBuf, 0);

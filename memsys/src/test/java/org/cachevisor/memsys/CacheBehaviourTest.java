@@ -374,4 +374,24 @@ class CacheBehaviourTest {
         assertThat(ms.lineState(l1iId(0), A)).isEqualTo(INVALID);
         assertThat(ms.fetch32(0, 0, A, WB)).isEqualTo(BRANCH_SELF);
     }
+
+    @Test
+    void read_missWithACleanCopyInAnotherL1d_isServedFromThatCopy_evenWhenRamIsNewer() {
+        MemorySystem ms = defaults();
+        Recorder rec = new Recorder();
+        ms.addObserver(rec);
+        ms.ramPoke(A, 8, 0x1111);
+        assertThat(ms.read(1, 1, LOAD, A, 8, WB)).isEqualTo(0x1111);   // PE1 holds A clean (and the L2)
+        ms.adversary().evict(L2_ID, A);                                   // the L2's copy goes, PE1's stays
+        ms.write(-1, 0, STORE, A, 8, NC, 0x2222);                         // a non-cacheable write to RAM
+        assertThat(ms.lineState(L2_ID, A)).isEqualTo(INVALID);
+        assertThat(ms.lineState(l1dId(1), A)).isEqualTo(CLEAN);
+        // PE0's cacheable read misses its L1D and the L2: PE1's clean (stale) copy is forwarded.
+        assertThat(ms.read(0, 0, LOAD, A, 8, WB)).isEqualTo(0x1111);
+        assertThat(Source.place(rec.lastSource())).isEqualTo(Source.L1D);
+        assertThat(Source.pe(rec.lastSource())).isEqualTo(1);
+        assertThat(Source.lineState(rec.lastSource())).isEqualTo(CLEAN);
+        assertThat(ms.lineState(l1dId(0), A)).isEqualTo(CLEAN);
+        assertThat(ms.lineState(l1dId(1), A)).isEqualTo(CLEAN);
+    }
 }

@@ -26,7 +26,7 @@ class LineTransitionsTest {
         "CLEAN   LOCAL_WRITE_THROUGH CLEAN   MERGE_DATA|WRITE_THROUGH              update",
         "DIRTY   LOCAL_WRITE_THROUGH DIRTY   MERGE_DATA|WRITE_THROUGH              update",
         "INVALID SNOOP_READ          INVALID NONE                                  -",
-        "CLEAN   SNOOP_READ          CLEAN   NONE                                  -",
+        "CLEAN   SNOOP_READ          CLEAN   SUPPLY_DATA                           -",
         "DIRTY   SNOOP_READ          CLEAN   SUPPLY_DATA|WRITE_BACK                clean",
         "INVALID SNOOP_WRITE         INVALID NONE                                  -",
         "CLEAN   SNOOP_WRITE         INVALID DROP                                  invalidate",
@@ -96,12 +96,13 @@ class LineTransitionsTest {
     }
 
     @Test
-    void dropAction_alwaysEndsInvalid_andOnlyDirtyLinesWriteBack() {
+    void dropAction_alwaysEndsInvalid_onlyDirtyLinesWriteBack_onlyValidLinesSupply() {
         for (int event = 0; event < EVENT_COUNT; event++) {
             for (int state = 0; state < 3; state++) {
                 int acts = actions(state, event);
                 if (has(acts, DROP)) assertThat(next(state, event)).isEqualTo(LineState.INVALID);
-                if (has(acts, WRITE_BACK) || has(acts, SUPPLY_DATA)) assertThat(state).isEqualTo(LineState.DIRTY);
+                if (has(acts, WRITE_BACK)) assertThat(state).isEqualTo(LineState.DIRTY);
+                if (has(acts, SUPPLY_DATA)) assertThat(state).isNotEqualTo(LineState.INVALID);
                 if (has(acts, ALLOCATE)) assertThat(state).isEqualTo(LineState.INVALID);
             }
         }

@@ -40,7 +40,7 @@ class ExploreTest {
         for (Scenario s : Scenarios.all()) {
             for (String p : POLICIES) {
                 if (p.equals("none")) continue;
-                // PASS in mission.md's table (S2/S6 at-par and S6 kvm-2014 are PASS only in directed mode)
+                // PASS in mission.md's table
                 if (ExpectedOutcomes.of(s.id(), p) != Outcome.PASS) continue;
                 for (long seed = 1; seed <= SEEDS; seed++) {
                     CellReport r = ScenarioEngine.run(s.id(), p, seed, true);
@@ -64,9 +64,8 @@ class ExploreTest {
 
     @Test
     void explore_staleCellsOfS2S3S11WithoutDirectedEvents_someSeedFails() {
-        // mission.md's STALE cells of S2, S3, S11, except S2 at-par (docs/scenarios.md: this interconnect
-        // never returns another PE's clean copy, so that cell is PASS in the simulation).
-        String[] cells = {"S2/none", "S3/none", "S11/none", "S11/at-par", "S11/kvm-2014"};
+        // mission.md's STALE cells of S2, S3 and S11
+        String[] cells = {"S2/none", "S2/at-par", "S3/none", "S11/none", "S11/at-par", "S11/kvm-2014"};
         int limit = Math.max(SEEDS, 200);
         for (String cell : cells) {
             String[] sp = cell.split("/");
@@ -82,9 +81,9 @@ class ExploreTest {
     }
 
     /**
-     * Two cells that are PASS in directed mode but STALE in mission.md's table: the adversary finds the
-     * table's STALE (docs/scenarios.md). A speculative fill of a page-table line into the L2 before the
-     * guest writes its tables with caches off, and at-par does nothing when the guest turns its caches on.
+     * The adversary alone (random speculative fills) reproduces at-par's STALE cells of S2 and S6: a
+     * speculative fill of a page-table or buffer line before the guest writes it with caches off, and
+     * at-par does nothing when the guest turns its caches on.
      */
     @Test
     void explore_atParS2AndS6_theAdversaryFindsTheTablesStale() {

@@ -14,10 +14,9 @@ import org.junit.jupiter.api.Test;
  * (bare mode: no stale read, the catalogue's output), and the 77 cells (S1-S11 x seven policies) against
  * mission.md's expected table, transcribed independently below (not read from {@link ExpectedOutcomes}).
  *
- * <p>One cell disagrees with the table in directed mode (S2 under at-par: PASS; explore mode finds the
- * table's STALE); docs/scenarios.md analyses it ("Disagreements"). It is listed in {@link #DISAGREEING}
- * with the outcome the simulation measures, and asserted as such, so that a change of either the model or
- * the analysis shows up here.
+ * <p>All 77 cells agree with the table. A cell that disagreed and was analysed (docs/scenarios.md,
+ * "Disagreements") would be listed in {@link #DISAGREEING} with the outcome the simulation measures and
+ * asserted as such, so that a change of either the model or the analysis shows up here.
  */
 class ScenarioMatrixTest {
     private static final List<String> POLICIES = List.of("none", "dc-bit", "at-par", "kvm-2014", "kvm-2015", "kvm-2017", "fwb");
@@ -29,7 +28,7 @@ class ScenarioMatrixTest {
     };
 
     /** Cells where the simulation differs from the table, with the measured outcome (docs/scenarios.md). */
-    private static final Set<String> DISAGREEING = Set.of("S2/at-par=PASS");
+    private static final Set<String> DISAGREEING = Set.of();
 
     private static Outcome expected(String scenario, String policy) {
         for (String row : TABLE) {
