@@ -20,6 +20,7 @@ import org.cachevisor.memsys.AccessKind;
 import org.cachevisor.memsys.AddressMap;
 import org.cachevisor.memsys.Agents;
 import org.cachevisor.memsys.Attrs;
+import org.cachevisor.memsys.BusError;
 import org.cachevisor.memsys.MemorySystem;
 import org.cachevisor.memsys.MmioHandler;
 
@@ -49,6 +50,11 @@ import org.cachevisor.memsys.MmioHandler;
  * access with the device's value; the memory-event stream sees it once (the handler runs before the
  * event). The exit's {@code register}, {@code signExtend} and {@code sixtyFourBit} are not decoded
  * (0, false, size == 8): the PE itself extends the value into the register on re-execution.
+ *
+ * <p>When the VMM answers an exit with {@link Vcpu#injectExternalDataAbort}, the re-executed access
+ * meets a {@link BusError} from the window instead of a value, and the PE takes the synchronous external
+ * abort it takes for any bus error (ESR_EL1 DFSC 0x10, FAR_EL1 = the VA, ELR_EL1 = the instruction), as
+ * the hardware does for a decode error on a device access.
  *
  * <p>Simplification: a read-only slot is plain RAM here (guest writes change it instead of exiting
  * to the VMM): the ROM regions of the memory system cannot be written by a loader. Flash emulation
@@ -101,6 +107,8 @@ public final class BareMetal implements Hypervisor {
         private BareVcpu pendingVcpu;
         private final List<long[]> completed = new ArrayList<>(); // {pa, size, write, value}
         private int replayIndex;
+        /** The pending access was answered with an external abort: its re-execution meets a bus error. */
+        private boolean abortPending;
 
         BareVm(String name) { this.name = name; }
 
@@ -190,6 +198,10 @@ public final class BareMetal implements Hypervisor {
                     return c[3];
                 }
             }
+            if (abortPending && pa == pendingPa && size == pendingSize && write == pendingWrite) {
+                abortPending = false; // taken once: the PE turns the bus error into the guest's abort
+                throw new BusError(pa, write, "no device decodes the access (the VMM injected an external data abort)");
+            }
             pendingPa = pa;
             pendingSize = size;
             pendingWrite = write;
@@ -265,6 +277,8 @@ public final class BareMetal implements Hypervisor {
         private boolean initialized;
         MpState mp = MpState.STOPPED;
         private boolean mmioWaiting;
+        /** The last run returned an MMIO exit the VMM has not answered with a read value or an abort. */
+        private boolean mmioExitPending;
 
         BareVcpu(BareVm vm, int id, Pe pe) {
             this.vm = vm;
@@ -283,8 +297,10 @@ public final class BareMetal implements Hypervisor {
             if (vm.pendingVcpu == this) {
                 vm.pendingVcpu = null;
                 vm.completed.clear();
+                vm.abortPending = false;
             }
             mmioWaiting = false;
+            mmioExitPending = false;
             initialized = true;
         }
 
@@ -306,7 +322,8 @@ public final class BareMetal implements Hypervisor {
             if (maxInstructions <= 0) throw new IllegalArgumentException("instruction budget must be > 0, got " + maxInstructions);
             if (!initialized) throw new IllegalStateException("vCPU " + id + " was not initialised (call init first)");
             vm.checkAlive();
-            if (mmioWaiting) throw new IllegalStateException("vCPU " + id + ": MMIO read not completed (call completeMmioRead)");
+            if (mmioWaiting) throw new IllegalStateException("vCPU " + id + ": MMIO read not completed (call completeMmioRead or injectExternalDataAbort)");
+            mmioExitPending = false;
             if (mp == MpState.STOPPED) return new VcpuExit.Interrupted(VcpuExit.Interrupted.Reason.POWERED_OFF);
             mp = MpState.RUNNABLE;
             vm.start();
@@ -325,13 +342,15 @@ public final class BareMetal implements Hypervisor {
                     boolean w = vm.pendingWrite;
                     if (w) vm.completed.add(new long[] {vm.pendingPa, vm.pendingSize, 1, 0});
                     else mmioWaiting = true;
+                    mmioExitPending = true;
                     return new VcpuExit.Mmio(vm.pendingPa, vm.pendingSize, w, vm.pendingValue, 0, false, vm.pendingSize == 8);
                 }
                 left -= pe.instructionCount() - before;
-                // The instruction that consumed the completions has finished.
+                // The instruction that consumed the completions (or took the abort) has finished.
                 if (vm.pendingVcpu == this && pe.instructionCount() > before) {
                     vm.completed.clear();
                     vm.pendingVcpu = null;
+                    vm.abortPending = false;
                 }
                 switch (status) {
                     case BUDGET_EXHAUSTED:
@@ -396,6 +415,23 @@ public final class BareMetal implements Hypervisor {
             if (!mmioWaiting) throw new IllegalStateException("vCPU " + id + ": no MMIO read is waiting for data");
             vm.completed.add(new long[] {vm.pendingPa, vm.pendingSize, 0, value});
             mmioWaiting = false;
+            mmioExitPending = false;
+        }
+
+        /**
+         * The pending access is not completed: a write's completion is withdrawn, and its re-execution at
+         * the next run meets a bus error from the window, which the PE takes as a synchronous external
+         * abort (its path for every bus error: ESR_EL1 with IL = 1, WnR, DFSC 0x10; FAR_EL1 = the VA).
+         */
+        @Override
+        public void injectExternalDataAbort() {
+            if (!mmioExitPending || vm.pendingVcpu != this) {
+                throw new IllegalStateException("vCPU " + id + ": no MMIO exit is pending to answer with an external data abort");
+            }
+            if (vm.pendingWrite) vm.completed.remove(vm.completed.size() - 1); // the one the exit added
+            mmioWaiting = false;
+            mmioExitPending = false;
+            vm.abortPending = true;
         }
 
         @Override public long x(int n) { return pe.x(n); }

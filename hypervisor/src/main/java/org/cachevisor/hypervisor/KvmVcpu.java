@@ -61,6 +61,8 @@ public final class KvmVcpu implements Vcpu {
 
     // ---- MMIO in flight
     private VcpuExit.Mmio pendingMmio;
+    /** FAR_EL2 of the pending MMIO exit: the guest's faulting VA, for {@link #injectExternalDataAbort}. */
+    private long pendingMmioVa;
     private boolean mmioCompleted;
     private long mmioValue;
 
@@ -260,7 +262,7 @@ public final class KvmVcpu implements Vcpu {
         if (!initialized) throw new IllegalStateException("vCPU " + id + " was not initialised (call init first)");
         vm.checkAlive();
         if (pendingMmio != null && !pendingMmio.write() && !mmioCompleted) {
-            throw new IllegalStateException(String.format("vCPU %d: MMIO read of ipa 0x%x not completed (call completeMmioRead)",
+            throw new IllegalStateException(String.format("vCPU %d: MMIO read of ipa 0x%x not completed (call completeMmioRead or injectExternalDataAbort)",
                     id, pendingMmio.ipa()));
         }
         finishMmio();
@@ -355,11 +357,29 @@ public final class KvmVcpu implements Vcpu {
     // MMIO completion
     // =====================================================================================
 
-    /** Records an MMIO exit in flight (the PC still points at the access). */
-    VcpuExit.Mmio startMmio(VcpuExit.Mmio exit) {
+    /** Records an MMIO exit in flight (the PC still points at the access); {@code va} is its FAR_EL2. */
+    VcpuExit.Mmio startMmio(VcpuExit.Mmio exit, long va) {
         pendingMmio = exit;
+        pendingMmioVa = va;
         mmioCompleted = false;
         return exit;
+    }
+
+    /**
+     * KVM_SET_VCPU_EVENTS ext_dabt_pending (KVM's kvm_arm_vcpu_set_events then kvm_inject_dabt with
+     * FAR_EL2 of the exit): the pending access is dropped, so {@link #finishMmio} neither writes its
+     * register nor advances the PC, and the abort is taken now on the saved context, so the guest's
+     * next instruction is the EL1 vector with ELR_EL1 = the access.
+     */
+    @Override
+    public void injectExternalDataAbort() {
+        VcpuExit.Mmio m = pendingMmio;
+        if (m == null || mmioCompleted) {
+            throw new IllegalStateException("vCPU " + id + ": no MMIO exit is pending to answer with an external data abort");
+        }
+        pendingMmio = null;
+        mmioCompleted = false;
+        injectDataAbort(pendingMmioVa, m.write());
     }
 
     @Override
@@ -413,10 +433,19 @@ public final class KvmVcpu implements Vcpu {
         injectSync(Esr.esr(Esr.EC_UNKNOWN, true, 0), 0, false);
     }
 
-    /** A synchronous external abort (DFSC 0x10) on a data access to {@code va}. */
+    /**
+     * A synchronous external abort (DFSC 0x10) on a data access to {@code va}, WnR = 0 (KVM's inject_abt64
+     * sets no WnR; used for an access without syndrome, whose direction the hypervisor does not decode).
+     */
     void injectDataAbort(long va) {
+        injectDataAbort(va, false);
+    }
+
+    /** A synchronous external abort (DFSC 0x10) on a data access to {@code va}, ESR_EL1.WnR = {@code write}. */
+    void injectDataAbort(long va, boolean write) {
         boolean lower = ((pstate() >>> 2) & 3) == 0;
-        injectSync(Esr.esr(lower ? Esr.EC_DABT_LOWER : Esr.EC_DABT_CURRENT, true, Esr.FSC_SYNC_EXTERNAL), va, true);
+        int iss = Esr.dataAbortIss(false, 0, false, 0, false, false, false, false, write, Esr.FSC_SYNC_EXTERNAL);
+        injectSync(Esr.esr(lower ? Esr.EC_DABT_LOWER : Esr.EC_DABT_CURRENT, true, iss), va, true);
     }
 
     /** A synchronous external abort (IFSC 0x10) on an instruction fetch from {@code va}. */

@@ -216,7 +216,7 @@ public final class KvmVm implements Vm {
             if (size < 8) data &= (1L << (size * 8)) - 1;
         }
         costs.mmioExit();
-        return vcpu.startMmio(new VcpuExit.Mmio(ipa, size, write, data, srt, sse, sf));
+        return vcpu.startMmio(new VcpuExit.Mmio(ipa, size, write, data, srt, sse, sf), farEl2);
     }
 
     private void mapRam(KvmVcpu vcpu, MemorySlot slot, long ipa, long va, boolean write, boolean exec) {

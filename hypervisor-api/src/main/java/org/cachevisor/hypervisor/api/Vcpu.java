@@ -24,7 +24,8 @@ public interface Vcpu {
      * returns why it stopped.
      *
      * @throws IllegalStateException if the vCPU was never initialised, its VM was destroyed, or an MMIO
-     *     read exit was not completed with {@link #completeMmioRead}
+     *     read exit was answered neither with {@link #completeMmioRead} nor with
+     *     {@link #injectExternalDataAbort}
      * @throws IllegalArgumentException if {@code maxInstructions <= 0}
      */
     VcpuExit run(long maxInstructions);
@@ -40,6 +41,21 @@ public interface Vcpu {
      * @throws IllegalStateException if no MMIO read is pending
      */
     void completeMmioRead(long value);
+
+    /**
+     * KVM_SET_VCPU_EVENTS with {@code ext_dabt_pending} (Linux Documentation/virt/kvm/api.rst, ARM64):
+     * the VMM's answer to the last {@link VcpuExit.Mmio} exit when no device decodes the access (QEMU:
+     * a decode error on the bus). Valid only right after such an exit, before the next {@link #run}, and
+     * instead of {@link #completeMmioRead}: the access is abandoned (no register is written, the PC stays
+     * on the instruction) and at its next run the guest takes a synchronous external data abort to EL1 as
+     * the hardware would (AArch64.TakeException): ESR_EL1.EC = 0x24 from EL0 or 0x25 from EL1, IL = 1,
+     * DFSC = 0x10 (synchronous external abort), WnR = the access was a write; FAR_EL1 = the faulting VA;
+     * ELR_EL1 = the instruction's address.
+     *
+     * @throws IllegalStateException if no MMIO exit is pending (none was returned by the last run, or it
+     *     was already completed or answered with an abort)
+     */
+    void injectExternalDataAbort();
 
     /** X{@code n} (n in 0..30; 31 reads 0). */
     long x(int n);

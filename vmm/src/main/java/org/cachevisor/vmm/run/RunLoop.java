@@ -26,8 +26,9 @@ import org.cachevisor.vmm.MmioBus;
  *   <li>{@link VcpuExit.Mmio}: routed by the {@link MmioBus}; a read's value goes back with
  *       {@link Vcpu#completeMmioRead}. A write to flash bank 0 (also a write to its read-only slot) may
  *       switch the bank between ROM and MMIO ({@link VirtMachine#flashWritten}). An access no device
- *       takes (a hole of the map, the GIC windows, PCIe) reads as 0 and is ignored on write, and is counted
- *       ({@link ExitKind#MMIO_UNMAPPED}).</li>
+ *       decodes (a hole of the map, PCIe, the GIC windows while no GIC is emulated) is answered as KVM lets a VMM answer it
+ *       (KVM_SET_VCPU_EVENTS, ext_dabt_pending): {@link Vcpu#injectExternalDataAbort}, so the guest takes a
+ *       synchronous external data abort on the access, and it is counted ({@link ExitKind#MMIO_ABORT}).</li>
  *   <li>{@link VcpuExit.Hypercall}: the VMM implements none: X0 = SMCCC NOT_SUPPORTED (-1), as KVM answers
  *       an unknown SMCCC function.</li>
  *   <li>{@link VcpuExit.SystemEvent}: SHUTDOWN stops the run; RESET resets the machine
@@ -37,12 +38,6 @@ import org.cachevisor.vmm.MmioBus;
  * </ul>
  * The run also stops when the instruction budget is used up, when every vCPU is powered off, or at the
  * start of a round after {@link #requestStop} (the console's Ctrl-A X).
- *
- * <p>Simplification: QEMU's virt answers an access to a hole of the map with a decode error that KVM can
- * inject as an external data abort (KVM_SET_VCPU_EVENTS, ext_dabt_pending); hypervisor-api has no such
- * call yet, so the VMM completes the access as RAZ/WI. The hypervisor itself injects the abort when the
- * access cannot be emulated (ESR_EL2.ISV = 0, e.g. a load pair), so such a guest still sees its abort.
- * No memory access is involved, so the oracle sees the same events.
  *
  * <h2>Instructions</h2>
  * The API does not report how many instructions a run retired (KVM does not either). A run that ends
@@ -72,7 +67,7 @@ public final class RunLoop {
 
     /** The exits counted, by kind. */
     public enum ExitKind {
-        MMIO_READ("KVM_EXIT_MMIO read"), MMIO_WRITE("KVM_EXIT_MMIO write"), MMIO_UNMAPPED("KVM_EXIT_MMIO unmapped (RAZ/WI)"),
+        MMIO_READ("KVM_EXIT_MMIO read"), MMIO_WRITE("KVM_EXIT_MMIO write"), MMIO_ABORT("KVM_EXIT_MMIO unmapped (abort injected)"),
         HYPERCALL("KVM_EXIT_HYPERCALL"), SHUTDOWN("KVM_EXIT_SYSTEM_EVENT shutdown"), RESET("KVM_EXIT_SYSTEM_EVENT reset"),
         INTERNAL_ERROR("KVM_EXIT_INTERNAL_ERROR"), QUANTUM_EXPIRED("KVM_EXIT_INTR quantum"),
         WAITING_FOR_INTERRUPT("KVM_EXIT_INTR wfi"), POWERED_OFF("KVM_EXIT_INTR powered off");
@@ -190,16 +185,23 @@ public final class RunLoop {
         return null;
     }
 
-    /** KVM_EXIT_MMIO: the bus's device answers; a read is completed before the vCPU runs again. */
+    /**
+     * KVM_EXIT_MMIO: the bus's device answers; a read is completed before the vCPU runs again. An access
+     * no device decodes gets an external data abort injected instead (QEMU's kvm_arch_post_run answers a
+     * MEMTX_DECODE_ERROR this way: KVM_SET_VCPU_EVENTS with ext_dabt_pending).
+     */
     private void mmio(Vcpu vcpu, VcpuExit.Mmio m) {
         MmioBus bus = machine.devices().bus();
-        if (m.write()) {
-            bus.write(m.ipa(), m.size(), m.data(), io);
-            count(io.status == MmioBus.Status.OK ? ExitKind.MMIO_WRITE : ExitKind.MMIO_UNMAPPED);
-            if (io.status == MmioBus.Status.OK && io.device == machine.devices().flash0()) machine.flashWritten();
+        if (m.write()) bus.write(m.ipa(), m.size(), m.data(), io);
+        else bus.read(m.ipa(), m.size(), io);
+        if (io.status != MmioBus.Status.OK) {
+            count(ExitKind.MMIO_ABORT);
+            vcpu.injectExternalDataAbort();
+        } else if (m.write()) {
+            count(ExitKind.MMIO_WRITE);
+            if (io.device == machine.devices().flash0()) machine.flashWritten();
         } else {
-            bus.read(m.ipa(), m.size(), io);
-            count(io.status == MmioBus.Status.OK ? ExitKind.MMIO_READ : ExitKind.MMIO_UNMAPPED);
+            count(ExitKind.MMIO_READ);
             vcpu.completeMmioRead(io.value);
         }
     }

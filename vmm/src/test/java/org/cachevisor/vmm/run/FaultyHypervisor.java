@@ -69,6 +69,7 @@ final class FaultyHypervisor implements Hypervisor {
         @Override public VcpuExit run(long maxInstructions) { return filter(real.run(maxInstructions)); }
         @Override public VcpuExit run() { return filter(real.run()); }
         @Override public void completeMmioRead(long value) { real.completeMmioRead(value); }
+        @Override public void injectExternalDataAbort() { real.injectExternalDataAbort(); }
         @Override public long x(int n) { return real.x(n); }
         @Override public void setX(int n, long value) { real.setX(n, value); }
         @Override public long pc() { return real.pc(); }

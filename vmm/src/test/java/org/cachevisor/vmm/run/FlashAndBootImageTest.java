@@ -67,7 +67,7 @@ class FlashAndBootImageTest {
         assertThat(m.flashRemaps()).isEqualTo(2); // to MMIO at the query command, back to ROM at read-array
         assertThat(m.flashMapped()).isTrue();
         assertThat(m.vm().memorySlots()).contains(new MemorySlot(VirtMachine.FLASH_SLOT, 0, 4096, true));
-        assertThat(loop.exits(RunLoop.ExitKind.MMIO_UNMAPPED)).isZero();
+        assertThat(loop.exits(RunLoop.ExitKind.MMIO_ABORT)).isZero();
     }
 
     @Test
