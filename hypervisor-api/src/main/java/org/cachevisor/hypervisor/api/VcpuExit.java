@@ -19,7 +19,9 @@ public sealed interface VcpuExit
      * <p>For a write, {@code data} holds the value (its low {@code size} bytes). For a read, the VMM
      * must call {@link Vcpu#completeMmioRead} with the device's value before the next
      * {@link Vcpu#run}; the hypervisor then sign- or zero-extends it as decoded here and writes it to
-     * the register (KVM's {@code kvm_handle_mmio_return}).
+     * the register (KVM's {@code kvm_handle_mmio_return}). For an access no device decodes, the VMM
+     * calls {@link Vcpu#injectExternalDataAbort} instead (read or write): the access is abandoned and
+     * the guest takes a synchronous external abort.
      *
      * @param ipa          the accessed IPA (HPFAR_EL2.FIPA with FAR_EL2's page offset)
      * @param size         access size in bytes: 1, 2, 4 or 8 (ESR_EL2.SAS)
