@@ -87,42 +87,38 @@ public final class HostKernel {
 
     /** DC CIVAC over {@code [pa, pa + size)}: clean and invalidate to the PoC (KVM's __flush_dcache_area). */
     public void cleanInvalidatePoC(int pe, long pa, long size) {
-        checkPe(pe);
-        long lines = 0;
-        for (long linePa = pa & -(long) lineSize; linePa < pa + size; linePa += lineSize, lines++) {
-            mem.dcCleanInvalidatePoC(pe, agent, linePa);
-        }
-        costs.cmo(Costs.Cmo.DC_CIVAC, lines);
+        byVa(pe, pa, size, Maintenance.DC_CIVAC, Costs.Cmo.DC_CIVAC);
     }
 
     /** DC CVAC over the range: clean to the PoC. */
     public void cleanPoC(int pe, long pa, long size) {
-        checkPe(pe);
-        long lines = 0;
-        for (long linePa = pa & -(long) lineSize; linePa < pa + size; linePa += lineSize, lines++) {
-            mem.dcCleanPoC(pe, agent, linePa);
-        }
-        costs.cmo(Costs.Cmo.DC_CVAC, lines);
+        byVa(pe, pa, size, Maintenance.DC_CVAC, Costs.Cmo.DC_CVAC);
     }
 
     /** DC CVAU over the range: clean to the PoU. */
     public void cleanPoU(int pe, long pa, long size) {
-        checkPe(pe);
-        long lines = 0;
-        for (long linePa = pa & -(long) lineSize; linePa < pa + size; linePa += lineSize, lines++) {
-            mem.dcCleanPoU(pe, agent, linePa);
-        }
-        costs.cmo(Costs.Cmo.DC_CVAU, lines);
+        byVa(pe, pa, size, Maintenance.DC_CVAU, Costs.Cmo.DC_CVAU);
     }
 
     /** IC IVAU over the range (every PE's I-cache). */
     public void icInvalidate(int pe, long pa, long size) {
+        byVa(pe, pa, size, Maintenance.IC_IVAU, Costs.Cmo.IC_IVAU);
+    }
+
+    /** One maintenance operation by address per line of {@code [pa, pa + size)}, counted in the costs. */
+    private void byVa(int pe, long pa, long size, int op, Costs.Cmo cmo) {
         checkPe(pe);
         long lines = 0;
         for (long linePa = pa & -(long) lineSize; linePa < pa + size; linePa += lineSize, lines++) {
-            mem.icInvalidatePa(pe, agent, linePa);
+            switch (op) {
+                case Maintenance.DC_CIVAC -> mem.dcCleanInvalidatePoC(pe, agent, linePa);
+                case Maintenance.DC_CVAC -> mem.dcCleanPoC(pe, agent, linePa);
+                case Maintenance.DC_CVAU -> mem.dcCleanPoU(pe, agent, linePa);
+                case Maintenance.IC_IVAU -> mem.icInvalidatePa(pe, agent, linePa);
+                default -> throw new IllegalArgumentException("not a by-address operation: " + Maintenance.name(op));
+            }
         }
-        costs.cmo(Costs.Cmo.IC_IVAU, lines);
+        costs.cmo(cmo, lines);
     }
 
     /** IC IALLUIS: every PE's I-cache. */
