@@ -75,22 +75,32 @@ public class CpuBench {
 
     /** A PE at EL1 about to run {@code code} at {@link #CODE_PA}, with x0 = a huge loop count. */
     static Pe newPe(int[] code, boolean cachesModelled) {
+        // caches modelled: flat identity regime, Normal WB; off: stage 1 on with SCTLR_EL1.C = 0 (data NC)
+        return cachesModelled ? newPe(code, false, true) : newPe(code, true, false);
+    }
+
+    /**
+     * A PE at EL1 about to run {@code code} at {@link #CODE_PA}: with {@code stage1}, identity 4 KiB pages
+     * (Normal WB) from tables at 15 MiB and SCTLR_EL1.M and I set, C as {@code dataCacheable} says;
+     * without, the flat identity regime (Normal WB). Shared with {@link MmuCpuBench}.
+     */
+    static Pe newPe(int[] code, boolean stage1, boolean dataCacheable) {
         MemorySystem mem = new MemorySystem(MemConfig.defaults().withPeCount(1));
         mem.map().addRam("ram", 0, 16L << 20);
         for (int i = 0; i < code.length; i++) mem.ramPoke(CODE_PA + 4L * i, 4, code[i] & 0xFFFF_FFFFL);
         Pe pe = new Pe(0, mem);
         pe.reset(CODE_PA);
-        if (cachesModelled) {
-            pe.setRegime(Pe.REGIME_FLAT_WB);
-        } else {
-            // Stage 1 on (identity 4 KiB pages from tables at 15 MiB), C = 0: data NC.
+        if (stage1) {
             TableBuilder b = new TableBuilder(mem, -1, 0, Attrs.NC, 15L << 20, 1L << 20);
             b.mapPages(0, 0, 8L << 20, (long) TableBuilder.ATTR_WB << 2 | TableBuilder.SH_ISH | TableBuilder.AF
                     | TableBuilder.AP_EL1_RW | TableBuilder.UXN);
             pe.writeSysReg(SysRegs.TCR_EL1, TableBuilder.TCR_EL1_48BIT);
             pe.writeSysReg(SysRegs.MAIR_EL1, TableBuilder.MAIR_EL1);
             pe.writeSysReg(SysRegs.TTBR0_EL1, b.root());
-            pe.writeSysReg(SysRegs.SCTLR_EL1, Pe.SCTLR_EL1_RESET | Pe.SCTLR_M | Pe.SCTLR_I); // C = 0: data NC
+            pe.writeSysReg(SysRegs.SCTLR_EL1, Pe.SCTLR_EL1_RESET | Pe.SCTLR_M | Pe.SCTLR_I
+                    | (dataCacheable ? Pe.SCTLR_C : 0));
+        } else {
+            pe.setRegime(Pe.REGIME_FLAT_WB);
         }
         pe.setX(0, Long.MAX_VALUE);
         pe.setX(1, BUFFER_PA);

@@ -3,11 +3,7 @@ package org.cachevisor.bench;
 import java.util.concurrent.TimeUnit;
 import org.cachevisor.machine.Pe;
 import org.cachevisor.machine.RunStatus;
-import org.cachevisor.machine.SysRegs;
 import org.cachevisor.machine.mmu.TableBuilder;
-import org.cachevisor.memsys.Attrs;
-import org.cachevisor.memsys.MemConfig;
-import org.cachevisor.memsys.MemorySystem;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -52,29 +48,9 @@ public class MmuCpuBench {
         pe = newPe(program.equals("int") ? CpuBench.INT_LOOP : CpuBench.MEM_LOOP, translation.equals("s1"));
     }
 
-    /** A PE at EL1 about to run {@code code}, flat regime or stage 1 with identity 4 KiB pages. */
+    /** A PE at EL1 about to run {@code code}, flat regime or stage 1 with identity 4 KiB pages (Normal WB). */
     static Pe newPe(int[] code, boolean stage1) {
-        MemorySystem mem = new MemorySystem(MemConfig.defaults().withPeCount(1));
-        mem.map().addRam("ram", 0, 16L << 20);
-        for (int i = 0; i < code.length; i++) mem.ramPoke(CpuBench.CODE_PA + 4L * i, 4, code[i] & 0xFFFF_FFFFL);
-        Pe pe = new Pe(0, mem);
-        pe.reset(CpuBench.CODE_PA);
-        if (stage1) {
-            TableBuilder b = new TableBuilder(mem, -1, 0, Attrs.NC, 15L << 20, 1L << 20);
-            b.mapPages(0, 0, 8L << 20, (long) TableBuilder.ATTR_WB << 2 | TableBuilder.SH_ISH | TableBuilder.AF
-                    | TableBuilder.AP_EL1_RW | TableBuilder.UXN);
-            pe.writeSysReg(SysRegs.TCR_EL1, TableBuilder.TCR_EL1_48BIT);
-            pe.writeSysReg(SysRegs.MAIR_EL1, TableBuilder.MAIR_EL1);
-            pe.writeSysReg(SysRegs.TTBR0_EL1, b.root());
-            pe.writeSysReg(SysRegs.SCTLR_EL1, Pe.SCTLR_EL1_RESET | Pe.SCTLR_M | Pe.SCTLR_C | Pe.SCTLR_I);
-        } else {
-            pe.setRegime(Pe.REGIME_FLAT_WB);
-        }
-        pe.setX(0, Long.MAX_VALUE);
-        pe.setX(1, CpuBench.BUFFER_PA);
-        pe.setX(2, 1);
-        pe.setX(5, CpuBench.BUFFER_PA | 0xFF8);
-        return pe;
+        return CpuBench.newPe(code, stage1, true);
     }
 
     @Benchmark
