@@ -434,8 +434,12 @@ public final class Pe {
         tctx.vttbrEl2 = vttbrEl2;
         tctx.vtcrEl2 = vtcrEl2;
         mmu.setContext(tctx);
-        mmuGeneration = mmu.generation();
-        invalidateFetchLines();
+        // The MMU bumps its generation only if a register value changed (a vCPU loaded back with the
+        // same values keeps every translation): the fetch table and page memos go only then.
+        if (mmu.generation() != mmuGeneration) {
+            mmuGeneration = mmu.generation();
+            invalidateFetchLines();
+        }
     }
 
     private long hcr() { return el2Attached ? hcrEl2 : 0; }

@@ -155,17 +155,33 @@ public final class Mmu {
      * entries of other ASIDs/VMIDs stay, and a changed table needs a TLBI.
      */
     public void setContext(TranslationContext c) {
-        if (c != ctx) ctx.copyFrom(c);
+        if (c != ctx) {
+            // Translations depend on the registers alone (the TLB's contents change only through TLBI,
+            // which flushes by itself): the same values again (e.g. a vCPU loaded back after a trap)
+            // change nothing, and keep the micro-TLBs and every generation-validated memo warm.
+            if (ctx.sameRegisters(c)) return;
+            ctx.copyFrom(c);
+        }
         ctx.derive();
         flushMicroTlb();
     }
 
-    /** Empties the micro-TLBs (called on every context change and TLB invalidation). */
+    /**
+     * Empties the micro-TLBs (called on every context change and TLB invalidation) in O(1): each tag
+     * carries the flush epoch in its low 12 bits (a page address has them clear), so bumping
+     * {@link #microEpoch} invalidates every entry; only when the epoch wraps are the tags cleared.
+     */
     void flushMicroTlb() {
-        java.util.Arrays.fill(microTag, 1L); // a tag with low bits set never equals a page address
         generation++;
+        if (++microEpoch > MICRO_EPOCH_MAX) {
+            java.util.Arrays.fill(microTag, 0L); // epoch 0 is never current: no tag matches
+            microEpoch = 1;
+        }
     }
 
+    private static final int MICRO_EPOCH_MAX = 0xFFF;
+    /** The current flush epoch, 1..0xFFF, or-ed into every micro-TLB tag (see {@link #flushMicroTlb}). */
+    private long microEpoch;
     private int generation;
 
     /**
@@ -189,7 +205,7 @@ public final class Mmu {
     public long translate(long va, int access, int el) {
         if ((access | el) >= 0 && access <= FETCH && el <= 1) {
             int t = (((access << 1) | el) << MICRO_BITS) | ((int) (va >>> 12) & MICRO_MASK);
-            if (microTag[t] == (va & PAGE_MASK)) {
+            if (microTag[t] == ((va & PAGE_MASK) | microEpoch)) {
                 lastAttrs = microAttrs[t];
                 return va + microDelta[t];
             }
@@ -300,7 +316,7 @@ public final class Mmu {
     private void fillMicro(long va, int access, int el, long pa, int attrs) {
         if (access > FETCH) return;
         int t = (((access << 1) | el) << MICRO_BITS) | ((int) (va >>> 12) & MICRO_MASK);
-        microTag[t] = va & PAGE_MASK;
+        microTag[t] = (va & PAGE_MASK) | microEpoch;
         microDelta[t] = (pa & PAGE_MASK) - (va & PAGE_MASK);
         microAttrs[t] = attrs;
     }

@@ -46,6 +46,13 @@ public final class TranslationContext {
     }
 
     /** Copies every register value of {@code o} (the derived values follow at the next derive()). */
+    /** True if {@code o} holds the same register values as this context (the derived fields follow from them). */
+    public boolean sameRegisters(TranslationContext o) {
+        return sctlrEl1 == o.sctlrEl1 && tcrEl1 == o.tcrEl1 && ttbr0El1 == o.ttbr0El1 && ttbr1El1 == o.ttbr1El1
+                && mairEl1 == o.mairEl1 && hcrEl2 == o.hcrEl2 && vttbrEl2 == o.vttbrEl2 && vtcrEl2 == o.vtcrEl2
+                && el2Enabled == o.el2Enabled;
+    }
+
     public void copyFrom(TranslationContext o) {
         sctlrEl1 = o.sctlrEl1; tcrEl1 = o.tcrEl1; ttbr0El1 = o.ttbr0El1; ttbr1El1 = o.ttbr1El1;
         mairEl1 = o.mairEl1; hcrEl2 = o.hcrEl2; vttbrEl2 = o.vttbrEl2; vtcrEl2 = o.vtcrEl2;

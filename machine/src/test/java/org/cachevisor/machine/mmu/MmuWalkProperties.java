@@ -126,9 +126,12 @@ class MmuWalkProperties {
                 pt.map(root, start, firstBits, va, level, leaf);
                 vas.add(va);
             }
-            // Table attributes on some table descriptors, and junk in some table slots.
+            // Table attributes on some table descriptors, and junk in some table slots: stage-1 tables
+            // only (the stage-2 root, two concatenated pages, is filled by buildStage2 below, whose
+            // mapS2 follows the table descriptors it finds: junk there would send it outside RAM).
             long end = pt.allocatedEnd();
             for (long t = TABLE_POOL; t < end; t += 4096) {
+                if (s2On && t - s2Root >= 0 && t - s2Root < 2 * 4096) continue;
                 for (int k = 0; k < 512; k++) {
                     long d = pt.mem.ramPeek(t + 8L * k, 8);
                     if ((d & 3) == 3 && rnd.nextInt(6) == 0) {
