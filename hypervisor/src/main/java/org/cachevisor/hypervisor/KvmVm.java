@@ -3,6 +3,7 @@ package org.cachevisor.hypervisor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -93,11 +94,57 @@ public final class KvmVm implements Vm {
                 }
             }
         }
+        Retained kept = retained.remove(slot.slot());
+        if (kept != null && (slot.size() == 0 || kept.ipaBase != slot.ipaBase() || kept.size != slot.size())) {
+            for (long pa : kept.backing.values()) hyp.allocator().freePage(pa);
+            kept = null;
+        }
         if (old != null) {
-            releaseRange(hyp.hostPe(), old.ipaBase(), old.size());
+            if (slot.size() == 0) retained.put(old.slot(), detachRange(hyp.hostPe(), old));
+            else releaseRange(hyp.hostPe(), old.ipaBase(), old.size());
             slots.remove(old.ipaBase());
         }
-        if (slot.size() != 0) slots.put(slot.ipaBase(), slot);
+        if (slot.size() != 0) {
+            slots.put(slot.ipaBase(), slot);
+            if (kept != null) {
+                for (Map.Entry<Long, Long> e : kept.backing.entrySet()) backing.put(slot.ipaBase() + e.getKey(), e.getValue());
+                for (Map.Entry<Long, byte[]> e : kept.swap.entrySet()) swap.put(slot.ipaBase() + e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    /**
+     * The backing of a deleted slot, kept under its slot number (see {@link MemorySlot}): page offsets in
+     * the slot to host pages, and to swapped-out contents.
+     *
+     * <p>Simplification: in KVM the backing is the VMM's userspace mapping ({@code userspace_addr}), which
+     * deleting a memslot leaves alone, so a slot added again over the same mapping (QEMU's ROM devices
+     * leaving and re-entering ROMD mode, e.g. a CFI flash bank around a query) shows the same contents
+     * without the VMM writing them again. The API has no userspace address: the same slot number with the
+     * same base and size stands for "the same mapping"; any other use of the number frees the pages.
+     */
+    private record Retained(long ipaBase, long size, TreeMap<Long, Long> backing, Map<Long, byte[]> swap) {}
+
+    /** Slot number -> the backing of that deleted slot. */
+    private final Map<Integer, Retained> retained = new HashMap<>();
+
+    /** Unmaps {@code old}'s range from stage 2 and takes its backing out of the VM's books, unfreed. */
+    private Retained detachRange(int pe, MemorySlot old) {
+        unmapRange(pe, old.ipaBase(), old.size());
+        TreeMap<Long, Long> pages = new TreeMap<>();
+        for (Map.Entry<Long, Long> e : backing.subMap(old.ipaBase(), old.ipaEnd()).entrySet()) {
+            pages.put(e.getKey() - old.ipaBase(), e.getValue());
+        }
+        backing.subMap(old.ipaBase(), old.ipaEnd()).clear();
+        Map<Long, byte[]> swapped = new HashMap<>();
+        for (Iterator<Map.Entry<Long, byte[]>> it = swap.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, byte[]> e = it.next();
+            if (old.contains(e.getKey())) {
+                swapped.put(e.getKey() - old.ipaBase(), e.getValue());
+                it.remove();
+            }
+        }
+        return new Retained(old.ipaBase(), old.size(), pages, swapped);
     }
 
     @Override public List<MemorySlot> memorySlots() { return List.copyOf(slots.values()); }
@@ -410,6 +457,8 @@ public final class KvmVm implements Vm {
         unmapAll(pe);
         for (long pa : backing.values()) hyp.allocator().freePage(pa);
         backing.clear();
+        for (Retained r : retained.values()) for (long pa : r.backing.values()) hyp.allocator().freePage(pa);
+        retained.clear();
         swap.clear();
         stage2.freeTables();
         hyp.vmDestroyed(this);

@@ -101,7 +101,7 @@ class HostMemoryTest {
     }
 
     @Test
-    void setUserMemoryRegion_overlap_isRejectedAndDeleteFreesThePages() {
+    void setUserMemoryRegion_overlap_isRejectedAndReusingTheNumberElsewhereFreesThePages() {
         TestMachine m = new TestMachine(Policies.NONE);
         KvmVm vm = m.hyp.createVm("g");
         vm.setUserMemoryRegion(new MemorySlot(0, IPA, 1L << 20, false));
@@ -111,6 +111,37 @@ class HostMemoryTest {
         int before = m.hyp.allocator().pagesInUse();
         vm.setUserMemoryRegion(new MemorySlot(0, IPA, 0, false));
         assertThat(vm.memorySlots()).isEmpty();
+        assertThat(vm.backingPa(IPA)).isEqualTo(-1);
+        // Deleted: out of the guest, but the VMM's memory is kept for the slot number ...
+        assertThat(m.hyp.allocator().pagesInUse()).isEqualTo(before);
+        // ... until the number is used for another range.
+        vm.setUserMemoryRegion(new MemorySlot(0, IPA + (1L << 20), 1L << 20, false));
         assertThat(m.hyp.allocator().pagesInUse()).isEqualTo(before - 1);
+        assertThat(vm.memory().readInt(IPA + (1L << 20))).isZero();
+    }
+
+    @Test
+    void setUserMemoryRegion_deletedAndAddedAgain_keepsContentsAndUnmapsStage2() {
+        TestMachine m = new TestMachine(Policies.NONE);
+        KvmVm vm = m.hyp.createVm("g");
+        vm.setUserMemoryRegion(new MemorySlot(3, IPA, 1L << 20, true));
+        KvmVcpu v = (KvmVcpu) vm.createVcpu(0);
+        v.init(org.cachevisor.hypervisor.api.VcpuInit.at(IPA, 0));
+        vm.memory().writeInt(IPA + 0x2004, 0x1234_5678);
+        long pa = vm.backingPa(IPA + 0x2000);
+        assertThat(pa).isGreaterThanOrEqualTo(0);
+        vm.handleGuestAbort(v, Stage2FaultTest.dabt(true, 2, false, 0, false, false, 7), IPA + 0x2004,
+                Stage2FaultTest.hpfar(IPA + 0x2000));
+        assertThat(vm.mappingCount()).isEqualTo(1);
+        vm.setUserMemoryRegion(new MemorySlot(3, IPA, 0, true));
+        assertThat(vm.mappingCount()).isZero();
+        assertThat(vm.slotOf(IPA + 0x2000)).isNull();
+        int pages = m.hyp.allocator().pagesInUse();
+        vm.setUserMemoryRegion(new MemorySlot(3, IPA, 1L << 20, true));
+        assertThat(vm.backingPa(IPA + 0x2000)).isEqualTo(pa);
+        assertThat(vm.memory().readInt(IPA + 0x2004)).isEqualTo(0x1234_5678);
+        assertThat(m.hyp.allocator().pagesInUse()).isEqualTo(pages);
+        vm.destroy();
+        assertThat(m.hyp.allocator().pagesInUse()).isLessThan(pages);
     }
 }

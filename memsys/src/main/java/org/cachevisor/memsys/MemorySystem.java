@@ -422,18 +422,48 @@ public final class MemorySystem {
         }
     }
 
-    /** Bulk write, the mirror of {@link #readBytes}. */
+    /**
+     * Bulk write, the mirror of {@link #readBytes}, except that with a PE and Write-Back attributes each
+     * whole, aligned line of RAM is written as one line (see {@link #writeWholeLine}): reported as
+     * 16-byte onWrite events.
+     */
     public void writeBytes(int pe, int agent, long pa, byte[] src, int off, int len, int attrs) {
         checkBulk(pe, attrs, pa, src, off, len, true);
         tick();
+        boolean wholeLines = pe >= 0 && Attrs.type(attrs) == Attrs.NORMAL_WB;
         long p = pa;
         int i = off, end = off + len;
         while (i < end) {
-            int n = bulkPiece(p, end - i);
             AddressMap.Region r = map.find(p);
+            if (wholeLines && (p & lineOffMask) == 0 && end - i >= lineSize && r.kind() == AddressMap.Kind.RAM) {
+                writeWholeLine(pe, agent, p, src, i, attrs);
+                p += lineSize;
+                i += lineSize;
+                continue;
+            }
+            int n = bulkPiece(p, end - i);
             writeChunk(pe, agent, AccessKind.STORE, p, n, attrs, LittleEndian.get(src, i, n), 0L, r);
             p += n;
             i += n;
+        }
+    }
+
+    /**
+     * A Write-Back write of every byte of line {@code linePa} from {@code src[off..]} into PE pe's L1D: as
+     * DC ZVA does, the line is allocated without a fill from below (nothing of the old line survives),
+     * other L1Ds lose their copies, and the line ends up dirty with the new bytes. The architecture leaves
+     * the allocation policy of such writes to the implementation (Cortex-A class cores detect full-line
+     * writes); the values every observer can read are the same as with eight 8-byte stores.
+     */
+    private void writeWholeLine(int pe, int agent, long linePa, byte[] src, int off, int attrs) {
+        snoopOthers(pe, linePa, LineTransitions.SNOOP_WRITE, agent);
+        Cache c = l1d[pe];
+        apply(c, c.find(linePa), linePa, LineTransitions.ZERO, LineEvent.CAUSE_DEMAND, agent, null, 0);
+        System.arraycopy(src, off, c.data, appliedSlot << lineShift, lineSize);
+        if (config.dic()) invalidateInstructionCopies(linePa, agent);
+        for (int i = 0; i < lineSize; i += 16) {
+            emitWrite(pe, agent, AccessKind.STORE, linePa + i, 16, attrs, LittleEndian.get(src, off + i, 8),
+                    LittleEndian.get(src, off + i + 8, 8));
         }
     }
 

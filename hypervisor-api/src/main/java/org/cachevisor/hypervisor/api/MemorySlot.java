@@ -7,6 +7,10 @@ package org.cachevisor.hypervisor.api;
  * <p>KVM's {@code userspace_addr} (the VMM's mapping of the backing) has no counterpart: the backing
  * is anonymous host memory that the hypervisor allocates page by page on first use (a stage-2 fault or
  * a VMM access through {@link Vm#memory()}), and the VMM reaches it through {@link GuestMemory}.
+ * As KVM leaves the VMM's memory alone when a memslot is deleted, deleting a slot ({@code size == 0})
+ * removes it from the guest (accesses exit as MMIO) but keeps its backing: adding a slot with the same
+ * number, base and size again brings the same contents back (QEMU's ROM devices leaving and re-entering
+ * ROMD mode). Any other use of that number, or destroying the VM, frees the kept pages.
  *
  * @param slot     the slot number (KVM's {@code slot}); a later region with the same number replaces
  *                 this one, and {@code size == 0} deletes it

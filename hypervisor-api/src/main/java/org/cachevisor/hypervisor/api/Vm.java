@@ -12,7 +12,8 @@ public interface Vm {
 
     /**
      * KVM_SET_USER_MEMORY_REGION: adds {@code slot}, replaces the slot with the same number (its
-     * stage-2 mappings and backing pages are dropped first), or, with {@code size == 0}, deletes it.
+     * stage-2 mappings and backing pages are dropped first), or, with {@code size == 0}, deletes it
+     * (stage 2 unmapped; the backing kept for the slot's number as {@link MemorySlot} explains).
      *
      * @throws IllegalArgumentException if the range overlaps another slot or exceeds the VM's IPA size;
      *     nothing changes then

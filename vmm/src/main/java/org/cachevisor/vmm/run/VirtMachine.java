@@ -78,7 +78,7 @@ public final class VirtMachine {
         vm.setUserMemoryRegion(new MemorySlot(RAM_SLOT, board.ramBase(), board.ramSize(), false));
         for (int i = 0; i < board.vcpus(); i++) vm.createVcpu(i);
         this.devices = newDevices();
-        if (flashImage != null) mapFlash();
+        if (flashImage != null) mapFlash(true);
         loadRam();
         initVcpus();
     }
@@ -127,9 +127,13 @@ public final class VirtMachine {
     }
 
     /** Adds the flash ROM slot and writes the firmware into it (through the VMM's cacheable mapping). */
-    private void mapFlash() {
+    /**
+     * Adds flash bank 0's read-only slot; {@code load} writes the firmware image into it (once, at
+     * creation: a slot deleted and added again keeps its contents, see {@link MemorySlot}).
+     */
+    private void mapFlash(boolean load) {
         vm.setUserMemoryRegion(new MemorySlot(FLASH_SLOT, VirtBoard.FLASH0_BASE, flashSlotSize, true));
-        vm.memory().write(VirtBoard.FLASH0_BASE, flashImage, 0, flashImage.length);
+        if (load) vm.memory().write(VirtBoard.FLASH0_BASE, flashImage, 0, flashImage.length);
         flashMapped = true;
     }
 
@@ -137,12 +141,11 @@ public final class VirtMachine {
      * Called by the run loop after a guest write reached flash bank 0: maps the bank as ROM while the
      * device is in read-array mode, as MMIO otherwise.
      *
-     * <p>Simplification: QEMU flips the ROM device's mode and keeps its RAM backing; a memory slot of the
-     * API loses its backing pages when deleted, so mapping the bank again writes the image again through
-     * the cacheable mapping (the same bytes; to the oracle, new writes by the VMM of the same values).
-     * Bare mode fixes the slots once a vCPU has run (it refuses with IllegalStateException) and keeps
-     * the bank mapped; its read-only slot is plain RAM anyway (see BareMetal), so guests there cannot
-     * talk to the flash's command interface at all.
+     * <p>As QEMU flips the ROM device's mode and keeps its RAM backing, the slot is deleted and added again
+     * over the same backing (the hypervisor keeps a deleted slot's pages for its number): the image is not
+     * written again. Bare mode fixes the slots once a vCPU has run (it refuses with IllegalStateException)
+     * and keeps the bank mapped; its read-only slot is plain RAM anyway (see BareMetal), so guests there
+     * cannot talk to the flash's command interface at all.
      */
     public void flashWritten() {
         if (flashImage == null) return;
@@ -150,7 +153,7 @@ public final class VirtMachine {
         if (arrayMode == flashMapped) return;
         try {
             if (arrayMode) {
-                mapFlash();
+                mapFlash(false);
             } else {
                 vm.setUserMemoryRegion(new MemorySlot(FLASH_SLOT, VirtBoard.FLASH0_BASE, 0, true));
                 flashMapped = false;
@@ -169,7 +172,7 @@ public final class VirtMachine {
     public void reset() {
         resets++;
         devices = newDevices();
-        if (flashImage != null && !flashMapped) mapFlash();
+        if (flashImage != null && !flashMapped) mapFlash(false); // flash keeps its contents over a reset
         loadRam();
         initVcpus();
     }
