@@ -151,7 +151,7 @@ public final class KvmHypervisor implements Hypervisor {
     void vmDestroyed(KvmVm vm) {
         vms.remove(vm);
         vmids.clear(vm.stage2().vmid());
-        for (int i = 0; i < loadedOn.length; i++) if (loadedOn[i] != null && loadedOn[i].vm() == vm) loadedOn[i] = null;
+        for (int i = 0; i < loadedOn.length; i++) if (loadedOn[i] != null && loadedOn[i].vm() == vm) evict(loadedOn[i]);
     }
 
     // =====================================================================================
@@ -182,12 +182,24 @@ public final class KvmHypervisor implements Hypervisor {
             host.flushCacheAll(pe);
         }
         Pe p = platform.pe(pe);
+        // Simplification: KVM restores the guest's EL1 context at every KVM_RUN (vcpu_load, __guest_enter)
+        // and saves it at every exit (__guest_exit, vcpu_put). Between two runs of the same vCPU on the same
+        // PE with no other vCPU in between, the PE still holds exactly those values (the vCPU's accessors
+        // read and write through to it meanwhile), so we skip the copy: the guest and the host see the
+        // same registers, only the Java work differs (no cycle cost is charged for either).
+        if (loadedOn[pe] == v && v.residentPe() == p) return p;
+        if (loadedOn[pe] != null) evict(loadedOn[pe]);
+        if (v.residentPe() != null) evict(v);
         v.load(p);
         loadedOn[pe] = v;
         return p;
     }
 
-    void unloaded(KvmVcpu v, Pe p) {
+    /** Saves a resident vCPU's context out of its PE (the PE is free for another vCPU). */
+    void evict(KvmVcpu v) {
+        Pe p = v.residentPe();
+        if (p == null) return;
+        v.save();
         if (loadedOn[p.index()] == v) loadedOn[p.index()] = null;
     }
 

@@ -55,7 +55,9 @@ public final class KvmVcpu implements Vcpu {
     private boolean initialized;
     private MpState mpState = MpState.STOPPED;
     private int pe;
+    /** The PE holding the context: while running, and afterwards until another vCPU is loaded there. */
     private Pe loaded;
+    private boolean running;
     /** PEs that must flush their caches before this vCPU runs there again (KVM's require_dcache_flush). */
     private final BitSet requireFlush = new BitSet();
 
@@ -139,7 +141,8 @@ public final class KvmVcpu implements Vcpu {
 
     /** The architected reset (KVM's kvm_reset_vcpu): EL1h, DAIF masked, registers 0, SCTLR_EL1 reset value. */
     private void resetState(long entryPc, long x0) {
-        if (loaded != null) throw new IllegalStateException("vCPU " + id + " reset while running");
+        if (running) throw new IllegalStateException("vCPU " + id + " reset while running");
+        if (loaded != null) vm.hypervisor().evict(this);
         java.util.Arrays.fill(x, 0);
         java.util.Arrays.fill(sys, 0);
         sys[SysRegs.SCTLR_EL1] = Pe.SCTLR_EL1_RESET;
@@ -237,7 +240,10 @@ public final class KvmVcpu implements Vcpu {
         loaded = p;
     }
 
-    /** Reads the context back from the PE (KVM's __guest_exit register save). */
+    /** The PE holding this vCPU's context (running, or resident since its last run), or null. */
+    Pe residentPe() { return loaded; }
+
+    /** Reads the context back from the PE (KVM's __guest_exit register save); the PE is free afterwards. */
     void save() {
         Pe p = loaded;
         for (int i = 0; i < 31; i++) x[i] = p.x(i);
@@ -269,6 +275,7 @@ public final class KvmVcpu implements Vcpu {
         if (mpState == MpState.STOPPED) return new VcpuExit.Interrupted(VcpuExit.Interrupted.Reason.POWERED_OFF);
         mpState = MpState.RUNNABLE;
         Pe p = vm.hypervisor().loadVcpu(this);
+        running = true;
         try {
             long left = maxInstructions;
             while (left > 0) {
@@ -298,8 +305,8 @@ public final class KvmVcpu implements Vcpu {
             }
             return new VcpuExit.Interrupted(VcpuExit.Interrupted.Reason.QUANTUM_EXPIRED);
         } finally {
-            save();
-            vm.hypervisor().unloaded(this, p);
+            // The context stays in the PE (resident) until another vCPU needs it: see KvmHypervisor.loadVcpu.
+            running = false;
         }
     }
 

@@ -82,12 +82,11 @@ class AlternativePoliciesTest {
         v.writeSysRegById(SysRegs.SCTLR_EL1, PolicyRig.SCTLR_MCI);
         v.writeSysRegById(SysRegs.PAR_EL1, 0x1234_5000L); // the guest's own PAR_EL1 value
         r.civacLines.clear();
-        Pe p = r.m.hyp.loadVcpu(v);
+        r.m.hyp.loadVcpu(v);
         try {
             r.dataFault(v, DATA_IPA + 0x88, true);
         } finally {
-            v.save();
-            r.m.hyp.unloaded(v, p);
+            r.m.hyp.evict(v);
         }
         return r;
     }
