@@ -49,7 +49,10 @@ class VirtDevicesTest {
         VirtDevices d = devices(new byte[] {0x78, 0x56, 0x34, 0x12});
         MmioBus bus = d.bus();
         assertThat(read(bus, 0x0000_0000L, 4)).isEqualTo(0x1234_5678L);      // flash0 contents
-        assertThat(read(bus, 0x0400_0000L, 4)).isEqualTo(0xFFFF_FFFFL);      // flash1: erased
+        assertThat(read(bus, 0x0400_0000L, 4)).isZero();                     // flash1: no drive, zeros (QEMU)
+        write(bus, 0x0400_0154L, 4, 0x98);                                     // flash1: CFI query ...
+        assertThat(read(bus, 0x0400_0040L, 4)).isEqualTo(0x0051_0051L);      // ... "Q" from both chips
+        write(bus, 0x0400_0000L, 4, 0xFF);                                     // read array again
         assertThat(read(bus, 0x0900_0FE0L, 4)).isEqualTo(0x11);              // PL011 PeriphID0
         assertThat(read(bus, 0x0901_0FE0L, 4)).isEqualTo(0x31);              // PL031 PeriphID0
         assertThat(read(bus, 0x0A00_0000L, 4)).isZero();                     // virtio-mmio MagicValue: absent

@@ -129,9 +129,16 @@ public final class CfiFlash implements MmioDevice {
     /** The per-chip status register. */
     public int status() { return status; }
 
-    /** The contents byte at {@code offset} (0xFF past the image: erased flash). */
+    /**
+     * The contents byte at {@code offset}: the image, then zeros.
+     *
+     * <p>Simplification: erased NOR flash reads 0xFF; QEMU's pflash (7.2) backs the bank with zero-filled
+     * RAM and loads the image (or the drive) over it, so a bank without a drive, and the rest of the bank
+     * past a -bios image, read 0 (U-Boot's {@code md.l 0x04000000} prints zeros there). We read as QEMU
+     * does, so that guest output matches QEMU's and an unloaded bank can be backed by zero pages.
+     */
     public int arrayByte(long offset) {
-        return offset < image.length ? image[(int) offset] & 0xFF : 0xFF;
+        return offset < image.length ? image[(int) offset] & 0xFF : 0;
     }
 
     /** Copies {@code len} bytes of contents from {@code offset} (for the hypervisor's read-only memslot). */

@@ -24,7 +24,7 @@ import org.cachevisor.vmm.MmioBus;
  * <h2>Exits</h2>
  * <ul>
  *   <li>{@link VcpuExit.Mmio}: routed by the {@link MmioBus}; a read's value goes back with
- *       {@link Vcpu#completeMmioRead}. A write to flash bank 0 (also a write to its read-only slot) may
+ *       {@link Vcpu#completeMmioRead}. A write to a flash bank (also a write to its read-only slot) may
  *       switch the bank between ROM and MMIO ({@link VirtMachine#flashWritten}). An access no device
  *       decodes (a hole of the map, PCIe, the GIC windows while no GIC is emulated) is answered as KVM lets a VMM answer it
  *       (KVM_SET_VCPU_EVENTS, ext_dabt_pending): {@link Vcpu#injectExternalDataAbort}, so the guest takes a
@@ -199,7 +199,8 @@ public final class RunLoop {
             vcpu.injectExternalDataAbort();
         } else if (m.write()) {
             count(ExitKind.MMIO_WRITE);
-            if (io.device == machine.devices().flash0()) machine.flashWritten();
+            if (io.device == machine.devices().flash0()) machine.flashWritten(0);
+            else if (io.device == machine.devices().flash1()) machine.flashWritten(1);
         } else {
             count(ExitKind.MMIO_READ);
             vcpu.completeMmioRead(io.value);

@@ -28,7 +28,11 @@ import org.cachevisor.vmm.loader.Placement;
  *       reads and fetches see the image; guest writes exit to the VMM as MMIO and reach the {@link CfiFlash}
  *       device. While the device is out of read-array mode (a CFI query, a status read...) the slot is
  *       removed so that reads exit to the device too, and restored when it returns to read-array mode
- *       (QEMU's memory_region_rom_device_set_romd). The rest of the bank, and flash bank 1, are MMIO.</li>
+ *       (QEMU's memory_region_rom_device_set_romd). The rest of the bank is MMIO.</li>
+ *   <li>slot {@value #FLASH1_SLOT} (with a {@link BootImage.Bios}, under a hypervisor with memory slots of
+ *       its own, i.e. not bare): flash bank 1, the whole bank, read-only, switched the same way. Its contents
+ *       are zeros (QEMU's bank without a drive), so the VMM writes nothing: the pages are allocated, zeroed,
+ *       as the guest touches them. U-Boot reads its environment there (256 KiB, byte by byte, twice).</li>
  * </ul>
  *
  * <h2>Loading</h2>
@@ -49,7 +53,7 @@ import org.cachevisor.vmm.loader.Placement;
  * saw retire, one nanosecond each, as the machine's platform clock counts them), never the host clock.
  */
 public final class VirtMachine {
-    public static final int RAM_SLOT = 0, FLASH_SLOT = 1;
+    public static final int RAM_SLOT = 0, FLASH_SLOT = 1, FLASH1_SLOT = 2;
 
     private final Hypervisor hypervisor;
     private final VirtBoard board;
@@ -61,6 +65,9 @@ public final class VirtMachine {
     private final long flashSlotSize;
     private VirtDevices devices;
     private boolean flashMapped;
+    /** Flash bank 1 has a read-only slot in read-array mode (with a firmware image, not in bare mode). */
+    private final boolean flash1Slot;
+    private boolean flash1Mapped;
     private long clockNanos;
     private int resets;
     private long flashRemaps;
@@ -74,11 +81,15 @@ public final class VirtMachine {
         Placement bios = biosPlacement(plan);
         this.flashImage = bios == null ? null : bios.bytes();
         this.flashSlotSize = bios == null ? 0 : (bios.bytes().length + MemorySlot.PAGE_SIZE - 1) & -MemorySlot.PAGE_SIZE;
+        // Bare mode fixes its slots once a vCPU ran and its read-only slots are plain RAM (see BareMetal):
+        // guest writes to the bank (CFI commands) would land in memory. Bank 1 stays MMIO there.
+        this.flash1Slot = bios != null && !"bare".equals(hypervisor.name());
         this.vm = hypervisor.createVm(vmName);
         vm.setUserMemoryRegion(new MemorySlot(RAM_SLOT, board.ramBase(), board.ramSize(), false));
         for (int i = 0; i < board.vcpus(); i++) vm.createVcpu(i);
         this.devices = newDevices();
         if (flashImage != null) mapFlash(true);
+        if (flash1Slot) mapFlash1();
         loadRam();
         initVcpus();
     }
@@ -137,6 +148,33 @@ public final class VirtMachine {
         flashMapped = true;
     }
 
+    /** Adds flash bank 1's read-only slot (its zero contents need no loading). */
+    private void mapFlash1() {
+        vm.setUserMemoryRegion(new MemorySlot(FLASH1_SLOT, VirtBoard.FLASH1_BASE, VirtBoard.FLASH_BANK_SIZE, true));
+        flash1Mapped = true;
+    }
+
+    /**
+     * Called by the run loop after a guest write reached a flash bank: maps the bank as ROM while its device
+     * is in read-array mode, as MMIO otherwise ({@code bank} 0 or 1).
+     */
+    public void flashWritten(int bank) {
+        if (bank == 0) {
+            flashWritten();
+            return;
+        }
+        if (!flash1Slot) return;
+        boolean arrayMode = devices.flash1().readArrayMode();
+        if (arrayMode == flash1Mapped) return;
+        if (arrayMode) {
+            mapFlash1();
+        } else {
+            vm.setUserMemoryRegion(new MemorySlot(FLASH1_SLOT, VirtBoard.FLASH1_BASE, 0, true));
+            flash1Mapped = false;
+        }
+        flashRemaps++;
+    }
+
     /**
      * Called by the run loop after a guest write reached flash bank 0: maps the bank as ROM while the
      * device is in read-array mode, as MMIO otherwise.
@@ -173,6 +211,7 @@ public final class VirtMachine {
         resets++;
         devices = newDevices();
         if (flashImage != null && !flashMapped) mapFlash(false); // flash keeps its contents over a reset
+        if (flash1Slot && !flash1Mapped) mapFlash1();
         loadRam();
         initVcpus();
     }
@@ -204,7 +243,10 @@ public final class VirtMachine {
     /** True while flash bank 0 is mapped as a read-only slot (always false without a firmware image). */
     public boolean flashMapped() { return flashMapped; }
 
-    /** How many times flash bank 0 switched between ROM and MMIO mapping. */
+    /** True while flash bank 1 is mapped as a read-only slot. */
+    public boolean flash1Mapped() { return flash1Mapped; }
+
+    /** How many times a flash bank switched between ROM and MMIO mapping. */
     public long flashRemaps() { return flashRemaps; }
 
     /** System resets so far. */

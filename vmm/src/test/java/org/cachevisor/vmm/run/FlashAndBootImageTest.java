@@ -70,6 +70,63 @@ class FlashAndBootImageTest {
         assertThat(loop.exits(RunLoop.ExitKind.MMIO_ABORT)).isZero();
     }
 
+    /**
+     * Firmware reading flash bank 1 (no drive: zeros, as in QEMU) before and after a CFI query on that bank,
+     * printing '0' + the word read, the query's 'Q', and a newline.
+     */
+    static final String BANK1_FIRMWARE = """
+            ldr x1, =0x09000000
+            ldr x6, =0x04000000
+            ldr w8, [x6, #0x100]
+            add w8, w8, #0x30
+            strb w8, [x1]
+            mov w7, #0x98
+            str w7, [x6, #0x154]
+            ldr w8, [x6, #0x40]
+            strb w8, [x1]
+            mov w7, #0xff
+            str w7, [x6]
+            ldr w8, [x6, #0x2000]
+            add w8, w8, #0x30
+            strb w8, [x1]
+            mov w8, #10
+            strb w8, [x1]
+            movz x0, #0x0008
+            movk x0, #0x8400, lsl #16
+            hvc #0
+            b .
+            .ltorg
+            """;
+
+    @Test
+    void bios_kvmNone_flashBank1IsAZeroRomSlotReadWithoutExitsAndRemappedForItsQuery() {
+        TestHosts.Host host = TestHosts.kvmNone(1);
+        byte[] firmware = VirtMachineRunTest.assemble(BANK1_FIRMWARE, 0);
+        VirtMachine m = host.boot(BOARD, new BootImage.Bios(firmware));
+        assertThat(m.vm().memorySlots()).contains(new MemorySlot(VirtMachine.FLASH1_SLOT, VirtBoard.FLASH1_BASE,
+                VirtBoard.FLASH_BANK_SIZE, true));
+        host.cleanToPoc(m, 0, firmware.length);
+
+        RunLoop loop = new RunLoop(m, 1000, host.retired(), null);
+        assertThat(loop.run(100_000).reason()).isEqualTo(RunLoop.StopReason.SHUTDOWN);
+        assertThat(host.output()).isEqualTo("0Q0\n");
+        assertThat(loop.exits(RunLoop.ExitKind.MMIO_READ)).isEqualTo(1); // the query answer only
+        assertThat(m.flashRemaps()).isEqualTo(2);
+        assertThat(m.flash1Mapped()).isTrue();
+    }
+
+    @Test
+    void bios_bare_flashBank1StaysMmioAndReadsZeros() {
+        TestHosts.Host host = TestHosts.bare(1);
+        byte[] firmware = VirtMachineRunTest.assemble(BANK1_FIRMWARE, 0);
+        VirtMachine m = host.boot(BOARD, new BootImage.Bios(firmware));
+        assertThat(m.vm().memorySlots()).noneMatch(sl -> sl.slot() == VirtMachine.FLASH1_SLOT);
+        RunLoop loop = new RunLoop(m, 1000, host.retired(), null);
+        assertThat(loop.run(100_000).reason()).isEqualTo(RunLoop.StopReason.SHUTDOWN);
+        assertThat(host.output()).isEqualTo("0Q0\n");
+        assertThat(m.flash1Mapped()).isFalse();
+    }
+
     @Test
     void bios_placesTheDtbAtTheStartOfRamAndTheFirmwareInFlash() {
         TestHosts.Host host = TestHosts.bare(1);
