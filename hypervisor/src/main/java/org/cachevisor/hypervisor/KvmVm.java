@@ -340,8 +340,11 @@ public final class KvmVm implements Vm {
     public void unmapRange(int pe, long ipa, long size) {
         hyp.checkPe(pe);
         List<Long> baseIpas = new ArrayList<>();
-        for (Map.Entry<Long, long[]> e : mappings.entrySet()) {
-            if (e.getKey() < ipa + size && ipa < e.getKey() + e.getValue()[1]) baseIpas.add(e.getKey());
+        // Mappings do not overlap: at most one starts below ipa and reaches into the range.
+        Long from = mappings.floorKey(ipa);
+        for (Map.Entry<Long, long[]> e : mappings.tailMap(from != null ? from : ipa, true).entrySet()) {
+            if (e.getKey() >= ipa + size) break;
+            if (ipa < e.getKey() + e.getValue()[1]) baseIpas.add(e.getKey());
         }
         for (long baseIpa : baseIpas) unmapMapping(pe, baseIpa, true);
     }

@@ -93,7 +93,7 @@ public final class Pe {
      */
     public static final long MIDR_CORTEX_A57 = 0x411F_D070L;
 
-    private static final int DCACHE_BITS = 12;
+    private static final int DCACHE_BITS = 16;
 
     // ---- identity and collaborators
     private final int index;
