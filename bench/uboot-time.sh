@@ -6,17 +6,18 @@
 # the guest's output, then Ctrl-A X ends the run (both consoles know it).
 #
 # Usage: bench/uboot-time.sh [RUNS] [POLICY]        (defaults: 5, kvm-2014)
-# CACHEVISOR_RUN_OPTS adds options to cachevisor run (e.g. --no-oracle: the cost of the oracle).
+# cachevisor runs through its launcher (./cachevisor, with the JVM options a user gets);
+# CACHEVISOR_RUN_OPTS adds options to cachevisor run (e.g. --no-oracle: the cost of the oracle) and
+# CACHEVISOR_JAVA_OPTS options to the JVM.
 # Prints one line per run and the medians; exit 1 if a run did not reach the prompt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"
 policy="${2:-kvm-2014}"
 uboot=/usr/lib/u-boot/qemu_arm64/u-boot.bin
-jar=cli/target/cachevisor.jar
 [ -f "$uboot" ] || { echo "uboot-time: $uboot not found (apt-get install u-boot-qemu)" >&2; exit 2; }
 command -v qemu-system-aarch64 >/dev/null || { echo "uboot-time: qemu-system-aarch64 not found (apt-get install qemu-system-arm)" >&2; exit 2; }
-[ -f "$jar" ] || ./mvnw -q -B -pl cli -am package -DskipTests >&2
+./cachevisor --version >/dev/null # builds the jar first if a source changed (not timed)
 
 # time_to_prompt CMD...: prints the milliseconds from start until "=> " appeared, or "FAIL".
 time_to_prompt() {
@@ -42,7 +43,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : int((a[NR
 
 cv=(); qe=()
 for i in $(seq 1 "$runs"); do
-  t_cv=$(time_to_prompt java ${CACHEVISOR_JAVA_OPTS:-} -jar "$jar" run --bios "$uboot" -m 512M --policy "$policy" ${CACHEVISOR_RUN_OPTS:-})
+  t_cv=$(time_to_prompt ./cachevisor run --bios "$uboot" -m 512M --policy "$policy" ${CACHEVISOR_RUN_OPTS:-})
   t_qe=$(time_to_prompt qemu-system-aarch64 -M virt -cpu cortex-a57 -m 512M -nographic -bios "$uboot")
   echo "run $i: cachevisor ($policy) ${t_cv} ms, qemu ${t_qe} ms"
   if [ "$t_cv" = FAIL ] || [ "$t_qe" = FAIL ]; then echo "uboot-time: a run did not reach the prompt" >&2; exit 1; fi
