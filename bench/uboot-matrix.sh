@@ -10,16 +10,15 @@ cd "$(dirname "$0")/.."
 budget="${1:-60000000}"
 seed="${2:-1}"
 uboot=/usr/lib/u-boot/qemu_arm64/u-boot.bin
-jar=cli/target/cachevisor.jar
 [ -f "$uboot" ] || { echo "uboot-matrix: $uboot not found (apt-get install u-boot-qemu)" >&2; exit 2; }
-[ -f "$jar" ] || ./mvnw -q -B -pl cli -am package -DskipTests >&2
+./cachevisor --version >/dev/null # builds the jar first if a source changed
 
 # row LABEL ARGS...: runs cachevisor, prints a table row
 row() {
   local label="$1"; shift
   local summary; summary=$(mktemp)
   local buf="" c keyed=0 prompt=no
-  coproc GUEST { timeout 900 java -jar "$jar" run --bios "$uboot" -m 512M --max-insns "$budget" "$@" 2>"$summary"; }
+  coproc GUEST { timeout 900 ./cachevisor run --bios "$uboot" -m 512M --max-insns "$budget" "$@" 2>"$summary"; }
   local in_fd=${GUEST[1]} out_fd=${GUEST[0]} pid=$GUEST_PID
   while IFS= read -r -n1 -d '' c <&"$out_fd"; do
     buf+="$c"
