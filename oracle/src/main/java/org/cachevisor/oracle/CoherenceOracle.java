@@ -141,7 +141,7 @@ public final class CoherenceOracle implements MemoryObserver {
     public void seed(long pa, byte[] bytes) {
         if (bytes == null) throw new IllegalArgumentException("seed bytes must not be null");
         if (pa < 0 || pa + bytes.length < pa) throw new IllegalArgumentException(String.format("bad seed range at pa 0x%x", pa));
-        for (int i = 0; i < bytes.length; i++) memory.store(pa + i, bytes[i], Stamp.INITIAL);
+        memory.store(pa, bytes, 0, bytes.length, Stamp.INITIAL);
     }
 
     /**
@@ -236,11 +236,17 @@ public final class CoherenceOracle implements MemoryObserver {
         writesSeen++;
         long stamp = Stamp.written(seq, agent, pe, attrs);
         int off = (int) (pa & FlatMemory.PAGE_MASK);
-        if (size == 8 && off + 8 <= FlatMemory.PAGE_SIZE) {
-            // Common case (a doubleword store): one page, one 8-byte store, one stamp fill.
+        if (size == 8 && (off & 7) == 0) {
+            // Common case (an aligned doubleword store): one page, one 8-byte store, one granule stamp.
             FlatMemory.Page page = memory.page(pa);
             FlatMemory.LONG_LE.set(page.value, off, lo);
-            java.util.Arrays.fill(page.stamp, off, off + 8, stamp);
+            page.granule[off >>> FlatMemory.GRANULE_SHIFT] = stamp;
+        } else if (off + size <= FlatMemory.PAGE_SIZE) {
+            // One page: the bytes, then one stamp run (granules covered whole stay uniform).
+            FlatMemory.Page page = memory.page(pa);
+            byte[] value = page.value;
+            for (int i = 0; i < size; i++) value[off + i] = byteOf(lo, hi, i);
+            page.stamp(off, size, stamp);
         } else {
             for (int i = 0; i < size; i++) memory.store(pa + i, byteOf(lo, hi, i), stamp);
         }
@@ -274,7 +280,7 @@ public final class CoherenceOracle implements MemoryObserver {
             byte seen = byteOf(lo, hi, i);
             FlatMemory.Page page = memory.pageOrNull(bytePa);
             int o = (int) (bytePa & FlatMemory.PAGE_MASK);
-            long stamp = page == null ? 0L : page.stamp[o];
+            long stamp = page == null ? 0L : page.stamp(o);
             if (stamp == 0L) {
                 if (learnUnwritten) {
                     memory.store(bytePa, seen, Stamp.INITIAL);

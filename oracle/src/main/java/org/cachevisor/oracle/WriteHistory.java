@@ -7,14 +7,20 @@ package org.cachevisor.oracle;
  * touched each line.
  *
  * <p>Storage: flat parallel arrays indexed by {@code lineSlot * depth + i}; a line gets its slot on its
- * first write. Recording a write is a hash lookup and six array stores (no allocation once the arrays
- * have grown to the working set).
+ * first write, found through a {@link ChunkDirectory} of {@code int[]} chunks indexed by line number
+ * (no hashing). Recording a write is a chunk lookup (usually a compare: consecutive writes to one
+ * line, or one chunk, hit one-entry caches) and six array stores (no allocation once the arrays have
+ * grown to the working set).
  */
 final class WriteHistory {
     private final int depth;
     private final int lineShift;
     private final long lineMask;
-    private final LongIntMap index = new LongIntMap(1 << 10);
+    private static final int CHUNK_SHIFT = 10;
+    private static final int CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
+    /** Line number -> slot + 1 (0: no write recorded), in chunks of 1024 lines. */
+    private final ChunkDirectory<int[]> index = new ChunkDirectory<>();
+    private int lineSlots;
     /** One-entry cache of the last line written (consecutive writes to one line skip the hash). */
     private long lastLineNumber = -1;
     private int lastLine;
@@ -56,8 +62,15 @@ final class WriteHistory {
         if (lineNumber == lastLineNumber) {
             line = lastLine;
         } else {
-            line = index.getOrAdd(lineNumber);
-            if (line >= head.length) growTo(head.length * 2);
+            int[] chunk = index.get(lineNumber >>> CHUNK_SHIFT);
+            if (chunk == null) index.put(lineNumber >>> CHUNK_SHIFT, chunk = new int[1 << CHUNK_SHIFT]);
+            int i = (int) lineNumber & CHUNK_MASK;
+            line = chunk[i] - 1;
+            if (line < 0) {
+                line = lineSlots++;
+                chunk[i] = line + 1;
+                if (line >= head.length) growTo(head.length * 2);
+            }
             lastLineNumber = lineNumber;
             lastLine = line;
         }
@@ -90,7 +103,7 @@ final class WriteHistory {
      * (bounded) holds no such write.
      */
     int findWriteOf(long bytePa, byte value, long beforeSeq) {
-        int line = index.get(bytePa >>> lineShift);
+        int line = lineOf(bytePa);
         if (line < 0) return -1;
         int n = Math.min(count[line], depth);
         for (int k = 1; k <= n; k++) {
@@ -105,7 +118,7 @@ final class WriteHistory {
 
     /** True if every record of the line of {@code bytePa} is still held (no write was dropped). */
     boolean complete(long bytePa) {
-        int line = index.get(bytePa >>> lineShift);
+        int line = lineOf(bytePa);
         return line < 0 || count[line] <= depth;
     }
 
@@ -123,7 +136,7 @@ final class WriteHistory {
 
     /** The kind of the recorded write at {@code writeSeq} to the line of {@code bytePa}, or -1 if not held. */
     int kindOfWriteAt(long bytePa, long writeSeq) {
-        int line = index.get(bytePa >>> lineShift);
+        int line = lineOf(bytePa);
         if (line < 0) return -1;
         int n = Math.min(count[line], depth);
         for (int k = 1; k <= n; k++) {
@@ -133,5 +146,12 @@ final class WriteHistory {
         return -1;
     }
 
-    int lineCount() { return index.size(); }
+    /** The slot of the line of {@code bytePa}, or -1 if no write to it was recorded. */
+    private int lineOf(long bytePa) {
+        long lineNumber = bytePa >>> lineShift;
+        int[] chunk = index.get(lineNumber >>> CHUNK_SHIFT);
+        return chunk == null ? -1 : chunk[(int) lineNumber & CHUNK_MASK] - 1;
+    }
+
+    int lineCount() { return lineSlots; }
 }
