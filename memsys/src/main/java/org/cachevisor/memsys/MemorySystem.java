@@ -117,6 +117,8 @@ public final class MemorySystem {
 
     private MemoryObserver[] observers = new MemoryObserver[0];
     private boolean observed;
+    /** TEST ONLY (false): observed accesses skip the observed fast paths, to compare their events with the slow path's. */
+    boolean observedFastPaths = true;
 
     /** The event clock: the number of events so far. */
     long seq;
@@ -267,7 +269,7 @@ public final class MemorySystem {
     }
 
     private long readSlow(int pe, int agent, int kind, long pa, int size, int attrs) {
-        if (observed) {
+        if (observed && observedFastPaths) {
             // The observed fast path: the fast path's cases, with the event delivered.
             int off = (int) pa & lineOffMask;
             if (advCountdown > 1 && seq < nextScriptSeq && legalSize(size) && off + size <= lineSize) {
@@ -380,7 +382,7 @@ public final class MemorySystem {
     }
 
     private void writeSlow(int pe, int agent, int kind, long pa, int size, int attrs, long value) {
-        if (observed && writeObserved(pe, agent, kind, pa, size, attrs, value)) return;
+        if (observed && observedFastPaths && writeObserved(pe, agent, kind, pa, size, attrs, value)) return;
         checkSize(size);
         checkPe(pe, attrs);
         AddressMap.Region r = checkMapped(pa, size, true);
@@ -462,7 +464,7 @@ public final class MemorySystem {
     }
 
     private int fetchSlow(int pe, int agent, long pa, int attrs) {
-        if (observed) {
+        if (observed && observedFastPaths) {
             // The observed fast path: fetch32's fast cases, with the event delivered.
             int off = (int) pa & lineOffMask;
             if (advCountdown > 1 && seq < nextScriptSeq && off + 4 <= lineSize) {
