@@ -365,7 +365,7 @@ public final class CoherenceOracle implements MemoryObserver {
     }
 
     private WriteRef seenWriter(long bytePa, byte seen, long readSeq) {
-        int rec = history.findWriteOf(bytePa, seen, readSeq);
+        long rec = history.findWriteOf(bytePa, seen, readSeq);
         if (rec >= 0) {
             int agent = history.agent(rec);
             return new WriteRef(WriteRef.Origin.WRITE, history.seq(rec), agent, agents.name(agent),

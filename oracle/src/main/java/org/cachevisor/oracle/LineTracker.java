@@ -14,8 +14,7 @@ import org.cachevisor.memsys.Source;
  * {@link ChunkDirectory} of lazily allocated chunks of {@value #CHUNK_LINES} lines (no hashing):
  * <ul>
  * <li>per (cache, line), one directory per cache: the line's current state as the events reported
- *     it, its last fill (seq, cause, agent), when it last became dirty, its last write-back and its
- *     last event;</li>
+ *     it, its last fill (seq, cause, agent), its last write-back and its last event;</li>
  * <li>per line (whatever cache): the last write-back out of an L1 and out of the L2, the last time
  *     dirty data was dropped by an invalidation, and the last by-address maintenance of each class
  *     (clean to PoU, clean to PoC, invalidate) with who issued it. Each group (write-backs, discards,
@@ -34,8 +33,8 @@ final class LineTracker {
     static final int CHUNK_LINES = 1 << CHUNK_SHIFT;
     private static final int CHUNK_MASK = CHUNK_LINES - 1;
 
-    /** Per (cache, line) longs, interleaved per line: last event, fill, dirty since, last write-back. */
-    private static final int CL_LAST = 0, CL_FILL = 1, CL_DIRTY = 2, CL_WB = 3, CL_FIELDS = 4;
+    /** Per (cache, line) longs, interleaved per line: last event (with the state), fill, last write-back. */
+    private static final int CL_LAST = 0, CL_FILL = 1, CL_WB = 2, CL_FIELDS = 3;
     /** Per line longs: write-backs (out of an L1, out of the L2). */
     private static final int WB_L1 = 0, WB_L2 = 1, WB_FIELDS = 2;
     /** Per line longs: by-address maintenance. */
@@ -95,10 +94,6 @@ final class LineTracker {
         switch (event) {
             case LineEvent.FILL -> {
                 c[s + CL_FILL] = rec(seq, ((cause & 0xff) << 16) | (agent & 0xffff));
-                c[s + CL_DIRTY] = toState == LineState.DIRTY ? rec(seq, 0) : 0L;
-            }
-            case LineEvent.UPDATE -> {
-                if (prevState != LineState.DIRTY && toState == LineState.DIRTY) c[s + CL_DIRTY] = rec(seq, 0);
             }
             case LineEvent.WRITEBACK -> {
                 c[s + CL_WB] = rec(seq, cause & 0xff);
@@ -122,7 +117,6 @@ final class LineTracker {
             }
             default -> { }
         }
-        if (toState != LineState.DIRTY) c[s + CL_DIRTY] = 0L;
     }
 
     void onMaintenance(long seq, int pe, int agent, int op, long operand) {
@@ -177,8 +171,6 @@ final class LineTracker {
     int fillAgent(int cache, long pa) {
         return cl(cache, pa, CL_LAST) == 0 ? -1 : (int) cl(cache, pa, CL_FILL) & 0xffff;
     }
-
-    long dirtySeq(int cache, long pa) { return recSeq(cl(cache, pa, CL_DIRTY)); }
 
     /** Cache ids (Source packing, state bits clear) in which the line of {@code pa} is dirty now. */
     int[] dirtyIn(long pa) {
