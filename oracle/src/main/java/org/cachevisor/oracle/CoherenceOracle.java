@@ -241,7 +241,16 @@ public final class CoherenceOracle implements MemoryObserver {
             FlatMemory.Page page = memory.page(pa);
             FlatMemory.LONG_LE.set(page.value, off, lo);
             page.granule[off >>> FlatMemory.GRANULE_SHIFT] = stamp;
-        } else if (off + size <= FlatMemory.PAGE_SIZE) {
+        } else {
+            storeBytes(pa, size, lo, hi, stamp);
+        }
+        history.record(seq, agent, pe, kind, attrs, pa, size, lo, hi);
+    }
+
+    /** A write other than an aligned doubleword: byte by byte, one stamp run per page. */
+    private void storeBytes(long pa, int size, long lo, long hi, long stamp) {
+        int off = (int) (pa & FlatMemory.PAGE_MASK);
+        if (off + size <= FlatMemory.PAGE_SIZE) {
             // One page: the bytes, then one stamp run (granules covered whole stay uniform).
             FlatMemory.Page page = memory.page(pa);
             byte[] value = page.value;
@@ -250,7 +259,6 @@ public final class CoherenceOracle implements MemoryObserver {
         } else {
             for (int i = 0; i < size; i++) memory.store(pa + i, byteOf(lo, hi, i), stamp);
         }
-        history.record(seq, agent, pe, kind, attrs, pa, size, lo, hi);
     }
 
     @Override
@@ -275,6 +283,12 @@ public final class CoherenceOracle implements MemoryObserver {
             long mask = size == 8 ? -1L : (1L << (size << 3)) - 1;
             if (((expected ^ lo) & mask) == 0) return;
         }
+        checkBytes(seq, pe, agent, kind, pa, size, attrs, lo, hi, source);
+    }
+
+    /** The byte-by-byte comparison (a mismatch, a 16-byte or page-straddling read, or learning). */
+    private void checkBytes(long seq, int pe, int agent, int kind, long pa, int size, int attrs, long lo, long hi,
+            int source) {
         for (int i = 0; i < size; i++) {
             long bytePa = pa + i;
             byte seen = byteOf(lo, hi, i);

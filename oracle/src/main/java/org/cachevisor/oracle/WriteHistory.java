@@ -13,8 +13,8 @@ import java.util.Arrays;
  * consecutive longs in a slab of {@value #SLAB_LINES} slots (slabs are allocated as lines are added,
  * never copied): a header (ring head, record count) then the ring of records, each four longs (seq,
  * bytes 0..7, bytes 8..15, and the writer, kind, attributes, offset in the line and size packed). A
- * line's history is thus contiguous in memory. Recording a write is a chunk lookup (usually a
- * compare: consecutive writes to one line hit a one-entry cache) and five stores; nothing is
+ * line's history is thus contiguous in memory. Recording a write is a lookup (usually a compare in a
+ * direct-mapped cache of {@value #CACHED} recently written lines) and five stores; nothing is
  * allocated except a chunk or slab the first time one is needed.
  */
 final class WriteHistory {
@@ -35,10 +35,12 @@ final class WriteHistory {
     private final ChunkDirectory<int[]> index = new ChunkDirectory<>();
     private long[][] slabs = new long[16][];
     private int lineSlots;
-    /** One-entry cache of the last line written (consecutive writes to one line skip the lookup). */
-    private long lastLineNumber = -1;
-    private long[] lastSlab;
-    private int lastBase;
+    /** Entries of the direct-mapped cache of recently written lines (a power of two). */
+    private static final int CACHED = 256;
+    /** Line cache: entry {@code lineNumber & (CACHED - 1)} maps line cachedLine[e] (-1: none) to its slab and base. */
+    private final long[] cachedLine = new long[CACHED];
+    private final long[][] cachedSlab = new long[CACHED][];
+    private final int[] cachedBase = new int[CACHED];
 
     WriteHistory(int depth, int lineSize) {
         if (depth < 1 || depth > 64) throw new IllegalArgumentException("history depth must be 1..64, got " + depth);
@@ -46,6 +48,7 @@ final class WriteHistory {
         this.lineShift = Integer.numberOfTrailingZeros(lineSize);
         this.lineMask = lineSize - 1;
         this.stride = 1 + REC * depth;
+        Arrays.fill(cachedLine, -1L);
     }
 
     /**
@@ -62,18 +65,19 @@ final class WriteHistory {
     void record(long writeSeq, int agent, int pe, int kind, int attrs, long writePa, int writeSize, long valueLo,
             long valueHi) {
         long lineNumber = writePa >>> lineShift;
+        int e = (int) lineNumber & (CACHED - 1);
         long[] slab;
         int base;
-        if (lineNumber == lastLineNumber) {
-            slab = lastSlab;
-            base = lastBase;
+        if (cachedLine[e] == lineNumber) {
+            slab = cachedSlab[e];
+            base = cachedBase[e];
         } else {
             int slot = slotForUpdate(lineNumber);
             slab = slabs[slot >>> SLAB_SHIFT];
             base = (slot & SLAB_MASK) * stride;
-            lastLineNumber = lineNumber;
-            lastSlab = slab;
-            lastBase = base;
+            cachedLine[e] = lineNumber;
+            cachedSlab[e] = slab;
+            cachedBase[e] = base;
         }
         long header = slab[base];
         int head = (int) header;
