@@ -278,8 +278,8 @@ public final class CoherenceOracle implements MemoryObserver {
              * (and a missing page reads as 0), which is exactly their expected value when the oracle
              * does not learn initial contents, so no stamp needs to be looked at unless they differ.
              */
-            FlatMemory.Page page = memory.pageOrNull(pa);
-            long expected = page == null ? 0L : (long) FlatMemory.LONG_LE.get(page.value, off);
+            byte[] values = memory.valuesOrNull(pa);
+            long expected = values == null ? 0L : (long) FlatMemory.LONG_LE.get(values, off);
             long mask = size == 8 ? -1L : (1L << (size << 3)) - 1;
             if (((expected ^ lo) & mask) == 0) return;
         }

@@ -71,19 +71,57 @@ final class FlatMemory {
         }
     }
 
+    /** Entries of the direct-mapped cache of recently used pages (a power of two). */
+    private static final int CACHED = 64;
+
     private final ChunkDirectory<Page> pages = new ChunkDirectory<>();
+    /**
+     * Direct-mapped page cache: entry {@code pn & (CACHED - 1)} holds page number cachedPn[e] (-1:
+     * none), its Page and its value array, so the per-access lookup is two loads from this object's
+     * arrays (code and data pages, the pages of a copy, do not evict each other).
+     */
+    private final long[] cachedPn = new long[CACHED];
+    private final Page[] cachedPage = new Page[CACHED];
+    private final byte[][] cachedValue = new byte[CACHED][];
+
+    FlatMemory() {
+        java.util.Arrays.fill(cachedPn, -1L);
+    }
+
+    /** The value array of the page holding {@code pa}, or null if nothing was ever stored in it. */
+    byte[] valuesOrNull(long pa) {
+        long pn = pa >>> PAGE_SHIFT;
+        int e = (int) pn & (CACHED - 1);
+        if (cachedPn[e] == pn) return cachedValue[e];
+        Page p = pageOrNull(pa);
+        return p == null ? null : p.value;
+    }
 
     /** The page holding {@code pa}, or null if nothing was ever stored in it. */
     Page pageOrNull(long pa) {
-        return pages.get(pa >>> PAGE_SHIFT);
+        long pn = pa >>> PAGE_SHIFT;
+        int e = (int) pn & (CACHED - 1);
+        if (cachedPn[e] == pn) return cachedPage[e];
+        Page p = pages.get(pn);
+        if (p != null) remember(e, pn, p);
+        return p;
     }
 
     /** The page holding {@code pa}, allocated (all bytes unknown) if absent. */
     Page page(long pa) {
         long pn = pa >>> PAGE_SHIFT;
+        int e = (int) pn & (CACHED - 1);
+        if (cachedPn[e] == pn) return cachedPage[e];
         Page p = pages.get(pn);
         if (p == null) pages.put(pn, p = new Page());
+        remember(e, pn, p);
         return p;
+    }
+
+    private void remember(int e, long pn, Page p) {
+        cachedPn[e] = pn;
+        cachedPage[e] = p;
+        cachedValue[e] = p.value;
     }
 
     /** Stores one byte with its stamp. */

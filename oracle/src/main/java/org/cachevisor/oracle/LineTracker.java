@@ -55,6 +55,12 @@ final class LineTracker {
 
     private final ChunkDirectory<LineChunk> lineChunks = new ChunkDirectory<>();
 
+    /** Entries of the direct-mapped cache of recently updated (cache, chunk) pairs (a power of two). */
+    private static final int CACHED = 64;
+    /** Entry e holds the chunk with tag {@code chunkNumber << 16 | cacheKey} cachedTag[e] (-1: none). */
+    private final long[] cachedTag = new long[CACHED];
+    private final long[][] cachedChunk = new long[CACHED][];
+
     // ---- global ----
     long setWaySeq = -1;
     int setWayPe = -1;
@@ -73,6 +79,7 @@ final class LineTracker {
 
     LineTracker(int lineSize) {
         this.lineShift = Integer.numberOfTrailingZeros(lineSize);
+        Arrays.fill(cachedTag, -1L);
     }
 
     static int cacheKey(int cacheId) { return cacheId & 0xffff; }
@@ -86,7 +93,7 @@ final class LineTracker {
     // ------------------------------------------------------------------------------------------ events
 
     void onLine(long seq, int event, int cache, long linePa, int toState, int cause, int agent) {
-        long[] c = clChunkForUpdate(dense(cache), linePa);
+        long[] c = clChunkForUpdate(cache, linePa);
         int s = clIndex(linePa);
         long last = c[s + CL_LAST];
         int prevState = last == 0 ? LineState.INVALID : (byte) (last >>> 16);
@@ -301,11 +308,17 @@ final class LineTracker {
         return -1;
     }
 
-    private long[] clChunkForUpdate(int d, long pa) {
+    /** The (cache, line) chunk holding {@code pa}'s line for {@code cache}, allocated if absent. */
+    private long[] clChunkForUpdate(int cache, long pa) {
         long n = pa >>> (lineShift + CHUNK_SHIFT);
-        ChunkDirectory<long[]> dir = cacheLines[d];
+        long tag = (n << 16) | cacheKey(cache);
+        int e = (int) (n ^ (tag >>> 4) ^ cache) & (CACHED - 1);
+        if (cachedTag[e] == tag) return cachedChunk[e];
+        ChunkDirectory<long[]> dir = cacheLines[dense(cache)];
         long[] c = dir.get(n);
         if (c == null) dir.put(n, c = new long[CHUNK_LINES * CL_FIELDS]);
+        cachedTag[e] = tag;
+        cachedChunk[e] = c;
         return c;
     }
 
