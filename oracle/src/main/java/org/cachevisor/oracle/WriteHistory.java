@@ -9,13 +9,15 @@ import java.util.Arrays;
  * touched each line.
  *
  * <p>Storage: a line gets a slot on its first write, found through a {@link ChunkDirectory} of
- * {@code int[]} chunks indexed by line number (no hashing). A slot is {@code 1 + 4 * depth}
- * consecutive longs in a slab of {@value #SLAB_LINES} slots (slabs are allocated as lines are added,
- * never copied): a header (ring head, record count) then the ring of records, each four longs (seq,
- * bytes 0..7, bytes 8..15, and the writer, kind, attributes, offset in the line and size packed). A
- * line's history is thus contiguous in memory. Recording a write is a lookup (usually a compare in a
- * direct-mapped cache of {@value #CACHED} recently written lines) and five stores; nothing is
- * allocated except a chunk or slab the first time one is needed.
+ * {@code int[]} chunks indexed by line number (no hashing). Slots live in slabs of {@value #SLAB_LINES}
+ * (allocated as lines are added, never copied). A slot is a header long (ring head, record count) and
+ * {@code depth} records of two longs (the seq with the write's offset in the line and size; bytes 0..7)
+ * in the slab's {@code rec} array, plus one int per record (writer, PE, kind, attributes) in its
+ * {@code meta} array; bytes 8..15 of writes larger than 8 bytes go to a {@code hi} array the slab
+ * allocates on its first such write. So a record costs 20 bytes (a line's history is contiguous),
+ * and recording a write is a lookup (usually a compare in a direct-mapped cache of {@value #CACHED}
+ * recently written lines) and four stores; nothing is allocated except a chunk or slab the first
+ * time one is needed. Seqs must stay below 2^40 (as in a {@link Stamp}).
  */
 final class WriteHistory {
     private static final int CHUNK_SHIFT = 10;
@@ -23,42 +25,44 @@ final class WriteHistory {
     static final int SLAB_SHIFT = 6;
     static final int SLAB_LINES = 1 << SLAB_SHIFT;
     private static final int SLAB_MASK = SLAB_LINES - 1;
-    /** Longs per record: seq, lo, hi, meta. */
-    private static final int REC = 4;
+    /** Entries of the direct-mapped cache of recently written lines (a power of two). */
+    private static final int CACHED = 256;
+
+    /** The storage of {@value #SLAB_LINES} line slots. */
+    private static final class Slab {
+        /** Per slot: header (count << 32 | head), then per record: seq << 24 | lineOff << 16 | size, bytes 0..7. */
+        final long[] rec;
+        /** Per slot and record: agent (bits 11..0), pe+1 (18..12), kind (22..19), attrs (26..23). */
+        final int[] meta;
+        /** Per slot and record: bytes 8..15 (null until a write larger than 8 bytes is recorded here). */
+        long[] hi;
+
+        Slab(int depth) {
+            rec = new long[SLAB_LINES * (1 + 2 * depth)];
+            meta = new int[SLAB_LINES * depth];
+        }
+    }
 
     private final int depth;
     private final int lineShift;
     private final long lineMask;
-    /** Longs per line slot: the header, then {@code depth} records. */
+    /** Longs per line slot in {@code rec}: the header, then two per record. */
     private final int stride;
     /** Line number -> slot + 1 (0: no write recorded), in chunks of 1024 lines. */
     private final ChunkDirectory<int[]> index = new ChunkDirectory<>();
-    private long[][] slabs = new long[16][];
+    private Slab[] slabs = new Slab[16];
     private int lineSlots;
-    /** Entries of the direct-mapped cache of recently written lines (a power of two). */
-    private static final int CACHED = 256;
-    /** Line cache: entry {@code lineNumber & (CACHED - 1)} maps line cachedLine[e] (-1: none) to its slab and base. */
+    /** Line cache: entry {@code lineNumber & (CACHED - 1)} maps line cachedLine[e] (-1: none) to its slot. */
     private final long[] cachedLine = new long[CACHED];
-    private final long[][] cachedSlab = new long[CACHED][];
-    private final int[] cachedBase = new int[CACHED];
+    private final int[] cachedSlot = new int[CACHED];
 
     WriteHistory(int depth, int lineSize) {
         if (depth < 1 || depth > 64) throw new IllegalArgumentException("history depth must be 1..64, got " + depth);
         this.depth = depth;
         this.lineShift = Integer.numberOfTrailingZeros(lineSize);
         this.lineMask = lineSize - 1;
-        this.stride = 1 + REC * depth;
+        this.stride = 1 + 2 * depth;
         Arrays.fill(cachedLine, -1L);
-    }
-
-    /**
-     * The meta long of a record: agent (bits 11..0), pe+1 (18..12), kind (22..19), attrs (26..23),
-     * offset of the write's first byte in its line (39..32; lines are at most 256 bytes), bytes written
-     * (55..40: 1..16 normally; a DC ZVA block may be larger: bytes past 16 are zero).
-     */
-    private static long meta(int agent, int pe, int kind, int attrs, long lineOff, int size) {
-        return (agent & 0xfff) | (((pe + 1) & 0x7f) << 12) | ((kind & 0xf) << 19) | ((attrs & 0xf) << 23)
-                | ((lineOff & 0xff) << 32) | ((long) (size & 0xffff) << 40);
     }
 
     /** Records a write of {@code writeSize} bytes at {@code writePa}, within one line. */
@@ -66,30 +70,34 @@ final class WriteHistory {
             long valueHi) {
         long lineNumber = writePa >>> lineShift;
         int e = (int) lineNumber & (CACHED - 1);
-        long[] slab;
-        int base;
+        int slot;
         if (cachedLine[e] == lineNumber) {
-            slab = cachedSlab[e];
-            base = cachedBase[e];
+            slot = cachedSlot[e];
         } else {
-            int slot = slotForUpdate(lineNumber);
-            slab = slabs[slot >>> SLAB_SHIFT];
-            base = (slot & SLAB_MASK) * stride;
+            slot = slotForUpdate(lineNumber);
             cachedLine[e] = lineNumber;
-            cachedSlab[e] = slab;
-            cachedBase[e] = base;
+            cachedSlot[e] = slot;
         }
-        long header = slab[base];
+        Slab slab = slabs[slot >>> SLAB_SHIFT];
+        long[] rec = slab.rec;
+        int base = (slot & SLAB_MASK) * stride;
+        long header = rec[base];
         int head = (int) header;
         int count = (int) (header >>> 32);
-        int i = base + 1 + head * REC;
-        slab[i] = writeSeq;
-        slab[i + 1] = valueLo;
-        slab[i + 2] = valueHi;
-        slab[i + 3] = meta(agent, pe, kind, attrs, writePa & lineMask, writeSize);
+        int i = base + 1 + 2 * head;
+        rec[i] = (writeSeq << 24) | ((writePa & lineMask) << 16) | (writeSize & 0xffff);
+        rec[i + 1] = valueLo;
+        int m = (slot & SLAB_MASK) * depth + head;
+        slab.meta[m] = (agent & 0xfff) | (((pe + 1) & 0x7f) << 12) | ((kind & 0xf) << 19) | ((attrs & 0xf) << 23);
+        if (writeSize > 8 || slab.hi != null) recordHi(slab, m, valueHi);
         int next = head + 1 == depth ? 0 : head + 1;
         if (count < Integer.MAX_VALUE) count++;
-        slab[base] = ((long) count << 32) | next;
+        rec[base] = ((long) count << 32) | next;
+    }
+
+    private void recordHi(Slab slab, int m, long valueHi) {
+        if (slab.hi == null) slab.hi = new long[SLAB_LINES * depth];
+        slab.hi[m] = valueHi;
     }
 
     /** The slot of line {@code lineNumber}, added (with its slab if needed) on its first write. */
@@ -103,7 +111,7 @@ final class WriteHistory {
             chunk[i] = slot + 1;
             int s = slot >>> SLAB_SHIFT;
             if (s == slabs.length) slabs = Arrays.copyOf(slabs, slabs.length * 2);
-            if (slabs[s] == null) slabs[s] = new long[SLAB_LINES * stride];
+            if (slabs[s] == null) slabs[s] = new Slab(depth);
         }
         return slot;
     }
@@ -115,15 +123,30 @@ final class WriteHistory {
         return chunk == null ? -1 : chunk[(int) lineNumber & CHUNK_MASK] - 1;
     }
 
-    private long header(int slot) { return slabs[slot >>> SLAB_SHIFT][(slot & SLAB_MASK) * stride]; }
+    private long header(int slot) { return slabs[slot >>> SLAB_SHIFT].rec[(slot & SLAB_MASK) * stride]; }
 
     /** A record handle: slot and ring index. */
     private static long handle(int slot, int k) { return ((long) slot << 8) | k; }
 
-    private long field(long rec, int f) {
-        int slot = (int) (rec >>> 8);
-        int k = (int) rec & 0xff;
-        return slabs[slot >>> SLAB_SHIFT][(slot & SLAB_MASK) * stride + 1 + k * REC + f];
+    private static int slotOf(long rec) { return (int) (rec >>> 8); }
+
+    private static int ringIndexOf(long rec) { return (int) rec & 0xff; }
+
+    /** Long {@code f} (0: packed seq, 1: bytes 0..7) of a record. */
+    private long recLong(long rec, int f) {
+        int slot = slotOf(rec);
+        return slabs[slot >>> SLAB_SHIFT].rec[(slot & SLAB_MASK) * stride + 1 + 2 * ringIndexOf(rec) + f];
+    }
+
+    private int meta(long rec) {
+        int slot = slotOf(rec);
+        return slabs[slot >>> SLAB_SHIFT].meta[(slot & SLAB_MASK) * depth + ringIndexOf(rec)];
+    }
+
+    private long hi(long rec) {
+        int slot = slotOf(rec);
+        long[] hi = slabs[slot >>> SLAB_SHIFT].hi;
+        return hi == null ? 0L : hi[(slot & SLAB_MASK) * depth + ringIndexOf(rec)];
     }
 
     /**
@@ -142,7 +165,7 @@ final class WriteHistory {
             if (seq(rec) >= beforeSeq) continue;
             long off = (bytePa & lineMask) - lineOff(rec);
             if (off < 0 || off >= size(rec)) continue;
-            if (CoherenceOracle.byteOf(field(rec, 1), field(rec, 2), (int) off) == value) return rec;
+            if (CoherenceOracle.byteOf(recLong(rec, 1), hi(rec), (int) off) == value) return rec;
         }
         return -1;
     }
@@ -153,19 +176,19 @@ final class WriteHistory {
         return slot < 0 || (header(slot) >>> 32) <= depth;
     }
 
-    long seq(long rec) { return field(rec, 0); }
+    long seq(long rec) { return recLong(rec, 0) >>> 24; }
 
-    int agent(long rec) { return (int) field(rec, 3) & 0xfff; }
+    int agent(long rec) { return meta(rec) & 0xfff; }
 
-    int pe(long rec) { return ((int) (field(rec, 3) >>> 12) & 0x7f) - 1; }
+    int pe(long rec) { return ((meta(rec) >>> 12) & 0x7f) - 1; }
 
-    int kind(long rec) { return (int) (field(rec, 3) >>> 19) & 0xf; }
+    int kind(long rec) { return (meta(rec) >>> 19) & 0xf; }
 
-    int attrs(long rec) { return (int) (field(rec, 3) >>> 23) & 0xf; }
+    int attrs(long rec) { return (meta(rec) >>> 23) & 0xf; }
 
-    private int lineOff(long rec) { return (int) (field(rec, 3) >>> 32) & 0xff; }
+    private int lineOff(long rec) { return (int) (recLong(rec, 0) >>> 16) & 0xff; }
 
-    int size(long rec) { return (int) (field(rec, 3) >>> 40) & 0xffff; }
+    int size(long rec) { return (int) recLong(rec, 0) & 0xffff; }
 
     /** The kind of the recorded write at {@code writeSeq} to the line of {@code bytePa}, or -1 if not held. */
     int kindOfWriteAt(long bytePa, long writeSeq) {
