@@ -200,6 +200,9 @@ public final class CoherenceOracle implements MemoryObserver {
     /** Pages of reference memory allocated (4 KiB each). */
     public int pagesAllocated() { return memory.pageCount(); }
 
+    /** The attribution {@link Stamp} of the byte at {@code pa} (0 if never written or seeded); for tests. */
+    long expectedStampForTest(long pa) { return memory.stamp(pa); }
+
     /** The value the oracle expects at {@code pa} (a byte; 0 if never written or seeded). */
     public byte expectedByte(long pa) { return memory.value(pa); }
 
