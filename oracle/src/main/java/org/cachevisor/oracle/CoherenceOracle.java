@@ -26,16 +26,18 @@ import org.cachevisor.memsys.Source;
  * the rest); {@link Mode#STOP_AT_FIRST} records the first and then stops checking reads (writes are
  * still applied). Either way the oracle never throws from a callback: callers poll {@link #violated()}.
  *
- * <p>Cost: a read of up to 8 bytes is one page lookup (a one-entry cache makes it a compare) and one
- * masked 8-byte compare (a byte loop only on a mismatch, for 16-byte reads, or when learning); a
- * doubleword write is one 8-byte store, one stamp fill and one history record; a line event is two
- * hash lookups. Measured (JIT-warm, shared 2-core machine): about 4 ns per 8-byte read and 13 ns per
- * 8-byte write fed directly. Nothing is
- * allocated per event except when a violation is recorded, and when a page, line or cache line is
- * touched for the first time. Memory: 9 bytes per written byte (value + 8-byte attribution stamp)
- * plus the bounded write history (31 bytes per record, {@code historyDepth} records per written
- * line): measured 228 MiB of heap for 16 MiB written in 8-byte stores with the default depth 8
- * (about 14 bytes per byte written); a smaller depth trades attribution of older values for memory.
+ * <p>Cost: a read of up to 8 bytes is one page lookup (a direct-mapped cache of pages makes it two
+ * loads) and one masked 8-byte compare (a byte loop only on a mismatch, for 16-byte or page-straddling
+ * reads, or when learning); an aligned doubleword write is one 8-byte store, one granule stamp and one
+ * history record; a line event is a chunk lookup and a few stores. No event hashes (all tables are
+ * radix-indexed by physical address, see {@link ChunkDirectory}). Measured fed directly (JIT-warm,
+ * shared 2-core machine): about 2 ns per 8-byte read, 7 ns per line event and 13 ns per 8-byte write.
+ * Nothing is allocated per event except when a violation is recorded, and when a page, chunk or slab
+ * is touched for the first time. Memory: 2 bytes per written byte (value + one 8-byte stamp per
+ * 8-byte granule; 10 for granules written in narrower pieces) plus the bounded write history (20
+ * bytes per record, {@code historyDepth} records per written line): measured 76 MiB of heap for 16 MiB
+ * written in 8-byte stores with the default depth 8 (about 4.7 bytes per byte); a smaller depth trades
+ * attribution of older values for memory.
  *
  * <p>Simplification: the Armv8 memory model is not sequentially consistent (without barriers a read
  * may legitimately see an older value of another observer's write: the Arm ARM's "Definition of the
