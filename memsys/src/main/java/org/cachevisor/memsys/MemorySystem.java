@@ -117,6 +117,8 @@ public final class MemorySystem {
 
     private MemoryObserver[] observers = new MemoryObserver[0];
     private boolean observed;
+    /** TEST ONLY (false): observed accesses skip the observed fast paths, to compare their events with the slow path's. */
+    boolean observedFastPaths = true;
 
     /** The event clock: the number of events so far. */
     long seq;
@@ -267,6 +269,32 @@ public final class MemorySystem {
     }
 
     private long readSlow(int pe, int agent, int kind, long pa, int size, int attrs) {
+        if (observed && observedFastPaths) {
+            // The observed fast path: the fast path's cases, with the event delivered.
+            int off = (int) pa & lineOffMask;
+            if (advCountdown > 1 && seq < nextScriptSeq && legalSize(size) && off + size <= lineSize) {
+                if ((attrs & Attrs.TYPE_MASK) >= Attrs.NORMAL_WT) {
+                    if (pe >= 0 && pe < peCount) {
+                        Cache c = l1d[pe];
+                        int slot = c.lookup(pa - off);
+                        if (slot >= 0) {
+                            advCountdown--; // the tick of the access
+                            long v = LittleEndian.get(c.data, (slot << lineShift) + off, size);
+                            emitRead(pe, agent, kind, pa, size, attrs, v, 0L, Source.cache(Source.L1D, pe, c.states[slot]));
+                            return v;
+                        }
+                    }
+                } else if (pe >= -1 && pe < peCount) {
+                    byte[] page = ncPageOf(pa);
+                    if (page != null) {
+                        advCountdown--;
+                        long v = LittleEndian.get(page, (int) pa & SparseRam.PAGE_MASK, size);
+                        emitRead(pe, agent, kind, pa, size, attrs, v, 0L, Source.RAM);
+                        return v;
+                    }
+                }
+            }
+        }
         checkSize(size);
         checkPe(pe, attrs);
         AddressMap.Region r = checkMapped(pa, size, false);
@@ -354,11 +382,50 @@ public final class MemorySystem {
     }
 
     private void writeSlow(int pe, int agent, int kind, long pa, int size, int attrs, long value) {
+        if (observed && observedFastPaths && writeObserved(pe, agent, kind, pa, size, attrs, value)) return;
         checkSize(size);
         checkPe(pe, attrs);
         AddressMap.Region r = checkMapped(pa, size, true);
         tick();
         writeAccess(pe, agent, kind, pa, size, attrs, value & LittleEndian.mask(size), 0L, r);
+    }
+
+    /**
+     * The observed fast paths of a write: the cases of {@link #writeFast}, with the events delivered
+     * (UPDATE then onWrite for a Write-Back hit on a dirty L1D line; onWrite for a memoized RAM page).
+     * Returns false, having changed nothing, if the access needs the slow path.
+     */
+    private boolean writeObserved(int pe, int agent, int kind, long pa, int size, int attrs, long value) {
+        int off = (int) pa & lineOffMask;
+        if (advCountdown > 1 && seq < nextScriptSeq && legalSize(size) && off + size <= lineSize
+                && (!dic || noInstructionCopies(pa - off))) {
+            int type = attrs & Attrs.TYPE_MASK;
+            long v = value & LittleEndian.mask(size);
+            if (type == Attrs.NORMAL_WB) {
+                if (pe >= 0 && pe < peCount) {
+                    Cache c = l1d[pe];
+                    long linePa = pa - off;
+                    int slot = c.lookup(linePa);
+                    if (slot >= 0 && c.states[slot] == D) {
+                        // Cell (DIRTY, LOCAL_WRITE) of LineTransitions: stays DIRTY, MERGE_DATA, reports UPDATE.
+                        advCountdown--;
+                        LittleEndian.put(c.data, (slot << lineShift) + off, size, v);
+                        emitLine(LineEvent.UPDATE, c, linePa, D, D, LineEvent.CAUSE_DEMAND, agent);
+                        emitWrite(pe, agent, kind, pa, size, attrs, v, 0L);
+                        return true;
+                    }
+                }
+            } else if (type != Attrs.NORMAL_WT && pe >= -1 && pe < peCount) {
+                byte[] page = ncPageOf(pa);
+                if (page != null) {
+                    advCountdown--;
+                    LittleEndian.put(page, (int) pa & SparseRam.PAGE_MASK, size, v);
+                    emitWrite(pe, agent, kind, pa, size, attrs, v, 0L);
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Writes 16 bytes at {@code pa}: {@code lo} = bytes 0..7, {@code hi} = bytes 8..15. */
@@ -397,6 +464,33 @@ public final class MemorySystem {
     }
 
     private int fetchSlow(int pe, int agent, long pa, int attrs) {
+        if (observed && observedFastPaths) {
+            // The observed fast path: fetch32's fast cases, with the event delivered.
+            int off = (int) pa & lineOffMask;
+            if (advCountdown > 1 && seq < nextScriptSeq && off + 4 <= lineSize) {
+                if ((attrs & Attrs.TYPE_MASK) >= Attrs.NORMAL_WT) {
+                    if (pe >= 0 && pe < peCount) {
+                        Cache c = l1i[pe];
+                        int slot = c.lookup(pa - off);
+                        if (slot >= 0) {
+                            advCountdown--;
+                            int v = (int) LittleEndian.INT.get(c.data, (slot << lineShift) + off);
+                            emitRead(pe, agent, AccessKind.FETCH, pa, 4, attrs, v & 0xffff_ffffL, 0L,
+                                    Source.cache(Source.L1I, pe, c.states[slot]));
+                            return v;
+                        }
+                    }
+                } else if (pe >= -1 && pe < peCount) {
+                    byte[] page = ncPageOf(pa);
+                    if (page != null) {
+                        advCountdown--;
+                        int v = (int) LittleEndian.INT.get(page, (int) pa & SparseRam.PAGE_MASK);
+                        emitRead(pe, agent, AccessKind.FETCH, pa, 4, attrs, v & 0xffff_ffffL, 0L, Source.RAM);
+                        return v;
+                    }
+                }
+            }
+        }
         checkPe(pe, attrs);
         AddressMap.Region r = checkMapped(pa, 4, false);
         tick();

@@ -45,6 +45,32 @@ class FastPathProperties {
         assertSameState(quiet, watched, pes, seed);
     }
 
+    /**
+     * The observed fast paths (L1 hits and memoized RAM pages while an observer is attached) deliver
+     * exactly the events, values and state of the observed slow path they shortcut.
+     */
+    @Property(tries = 60)
+    void observedFastPaths_deliverTheSlowPathsEvents(@ForAll long seed, @ForAll @IntRange(min = 1, max = 3) int pes,
+            @ForAll boolean tinyCaches, @ForAll boolean idc, @ForAll boolean dic, @ForAll boolean adversary) {
+        MemorySystem slow = build(pes, tinyCaches, idc, dic, adversary, seed);
+        MemorySystem fast = build(pes, tinyCaches, idc, dic, adversary, seed);
+        slow.observedFastPaths = false;
+        Recorder slowRec = new Recorder();
+        Recorder fastRec = new Recorder();
+        slow.addObserver(slowRec);
+        fast.addObserver(fastRec);
+        SplittableRandom rs = new SplittableRandom(seed), rf = new SplittableRandom(seed);
+        for (int i = 0; i < 1500; i++) {
+            String a = step(slow, rs, pes);
+            String b = step(fast, rf, pes);
+            assertThat(b).as("seed %d op %d", seed, i).isEqualTo(a);
+            assertThat(fastRec.events.size()).as("seed %d op %d: %s", seed, i, a).isEqualTo(slowRec.events.size());
+        }
+        assertThat(fastRec.events).isEqualTo(slowRec.events);
+        assertThat(fastRec.hash).as("seed %d: every field of every event", seed).isEqualTo(slowRec.hash);
+        assertSameState(slow, fast, pes, seed);
+    }
+
     private static MemorySystem build(int pes, boolean tinyCaches, boolean idc, boolean dic, boolean adversary, long seed) {
         MemConfig cfg = MemConfig.defaults().withPeCount(pes).withIdcDic(idc, dic);
         if (tinyCaches) cfg = cfg.withCaches(new CacheGeometry(2, 2), new CacheGeometry(1, 2), new CacheGeometry(2, 3));

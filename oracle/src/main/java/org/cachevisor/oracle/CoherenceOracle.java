@@ -26,16 +26,18 @@ import org.cachevisor.memsys.Source;
  * the rest); {@link Mode#STOP_AT_FIRST} records the first and then stops checking reads (writes are
  * still applied). Either way the oracle never throws from a callback: callers poll {@link #violated()}.
  *
- * <p>Cost: a read of up to 8 bytes is one page lookup (a one-entry cache makes it a compare) and one
- * masked 8-byte compare (a byte loop only on a mismatch, for 16-byte reads, or when learning); a
- * doubleword write is one 8-byte store, one stamp fill and one history record; a line event is two
- * hash lookups. Measured (JIT-warm, shared 2-core machine): about 4 ns per 8-byte read and 13 ns per
- * 8-byte write fed directly. Nothing is
- * allocated per event except when a violation is recorded, and when a page, line or cache line is
- * touched for the first time. Memory: 9 bytes per written byte (value + 8-byte attribution stamp)
- * plus the bounded write history (31 bytes per record, {@code historyDepth} records per written
- * line): measured 228 MiB of heap for 16 MiB written in 8-byte stores with the default depth 8
- * (about 14 bytes per byte written); a smaller depth trades attribution of older values for memory.
+ * <p>Cost: a read of up to 8 bytes is one page lookup (a direct-mapped cache of pages makes it two
+ * loads) and one masked 8-byte compare (a byte loop only on a mismatch, for 16-byte or page-straddling
+ * reads, or when learning); an aligned doubleword write is one 8-byte store, one granule stamp and one
+ * history record; a line event is a chunk lookup and a few stores. No event hashes (all tables are
+ * radix-indexed by physical address, see {@link ChunkDirectory}). Measured fed directly (JIT-warm,
+ * shared 2-core machine): about 2 ns per 8-byte read, 7 ns per line event and 13 ns per 8-byte write.
+ * Nothing is allocated per event except when a violation is recorded, and when a page, chunk or slab
+ * is touched for the first time. Memory: 2 bytes per written byte (value + one 8-byte stamp per
+ * 8-byte granule; 10 for granules written in narrower pieces) plus the bounded write history (20
+ * bytes per record, {@code historyDepth} records per written line): measured 76 MiB of heap for 16 MiB
+ * written in 8-byte stores with the default depth 8 (about 4.7 bytes per byte); a smaller depth trades
+ * attribution of older values for memory.
  *
  * <p>Simplification: the Armv8 memory model is not sequentially consistent (without barriers a read
  * may legitimately see an older value of another observer's write: the Arm ARM's "Definition of the
@@ -141,7 +143,7 @@ public final class CoherenceOracle implements MemoryObserver {
     public void seed(long pa, byte[] bytes) {
         if (bytes == null) throw new IllegalArgumentException("seed bytes must not be null");
         if (pa < 0 || pa + bytes.length < pa) throw new IllegalArgumentException(String.format("bad seed range at pa 0x%x", pa));
-        for (int i = 0; i < bytes.length; i++) memory.store(pa + i, bytes[i], Stamp.INITIAL);
+        memory.store(pa, bytes, 0, bytes.length, Stamp.INITIAL);
     }
 
     /**
@@ -200,6 +202,9 @@ public final class CoherenceOracle implements MemoryObserver {
     /** Pages of reference memory allocated (4 KiB each). */
     public int pagesAllocated() { return memory.pageCount(); }
 
+    /** The attribution {@link Stamp} of the byte at {@code pa} (0 if never written or seeded); for tests. */
+    long expectedStampForTest(long pa) { return memory.stamp(pa); }
+
     /** The value the oracle expects at {@code pa} (a byte; 0 if never written or seeded). */
     public byte expectedByte(long pa) { return memory.value(pa); }
 
@@ -236,15 +241,29 @@ public final class CoherenceOracle implements MemoryObserver {
         writesSeen++;
         long stamp = Stamp.written(seq, agent, pe, attrs);
         int off = (int) (pa & FlatMemory.PAGE_MASK);
-        if (size == 8 && off + 8 <= FlatMemory.PAGE_SIZE) {
-            // Common case (a doubleword store): one page, one 8-byte store, one stamp fill.
+        if (size == 8 && (off & 7) == 0) {
+            // Common case (an aligned doubleword store): one page, one 8-byte store, one granule stamp.
             FlatMemory.Page page = memory.page(pa);
             FlatMemory.LONG_LE.set(page.value, off, lo);
-            java.util.Arrays.fill(page.stamp, off, off + 8, stamp);
+            page.granule[off >>> FlatMemory.GRANULE_SHIFT] = stamp;
+        } else {
+            storeBytes(pa, size, lo, hi, stamp);
+        }
+        history.record(seq, agent, pe, kind, attrs, pa, size, lo, hi);
+    }
+
+    /** A write other than an aligned doubleword: byte by byte, one stamp run per page. */
+    private void storeBytes(long pa, int size, long lo, long hi, long stamp) {
+        int off = (int) (pa & FlatMemory.PAGE_MASK);
+        if (off + size <= FlatMemory.PAGE_SIZE) {
+            // One page: the bytes, then one stamp run (granules covered whole stay uniform).
+            FlatMemory.Page page = memory.page(pa);
+            byte[] value = page.value;
+            for (int i = 0; i < size; i++) value[off + i] = byteOf(lo, hi, i);
+            page.stamp(off, size, stamp);
         } else {
             for (int i = 0; i < size; i++) memory.store(pa + i, byteOf(lo, hi, i), stamp);
         }
-        history.record(seq, agent, pe, kind, attrs, pa, size, lo, hi);
     }
 
     @Override
@@ -264,17 +283,23 @@ public final class CoherenceOracle implements MemoryObserver {
              * (and a missing page reads as 0), which is exactly their expected value when the oracle
              * does not learn initial contents, so no stamp needs to be looked at unless they differ.
              */
-            FlatMemory.Page page = memory.pageOrNull(pa);
-            long expected = page == null ? 0L : (long) FlatMemory.LONG_LE.get(page.value, off);
+            byte[] values = memory.valuesOrNull(pa);
+            long expected = values == null ? 0L : (long) FlatMemory.LONG_LE.get(values, off);
             long mask = size == 8 ? -1L : (1L << (size << 3)) - 1;
             if (((expected ^ lo) & mask) == 0) return;
         }
+        checkBytes(seq, pe, agent, kind, pa, size, attrs, lo, hi, source);
+    }
+
+    /** The byte-by-byte comparison (a mismatch, a 16-byte or page-straddling read, or learning). */
+    private void checkBytes(long seq, int pe, int agent, int kind, long pa, int size, int attrs, long lo, long hi,
+            int source) {
         for (int i = 0; i < size; i++) {
             long bytePa = pa + i;
             byte seen = byteOf(lo, hi, i);
             FlatMemory.Page page = memory.pageOrNull(bytePa);
             int o = (int) (bytePa & FlatMemory.PAGE_MASK);
-            long stamp = page == null ? 0L : page.stamp[o];
+            long stamp = page == null ? 0L : page.stamp(o);
             if (stamp == 0L) {
                 if (learnUnwritten) {
                     memory.store(bytePa, seen, Stamp.INITIAL);
@@ -359,7 +384,7 @@ public final class CoherenceOracle implements MemoryObserver {
     }
 
     private WriteRef seenWriter(long bytePa, byte seen, long readSeq) {
-        int rec = history.findWriteOf(bytePa, seen, readSeq);
+        long rec = history.findWriteOf(bytePa, seen, readSeq);
         if (rec >= 0) {
             int agent = history.agent(rec);
             return new WriteRef(WriteRef.Origin.WRITE, history.seq(rec), agent, agents.name(agent),

@@ -11,9 +11,13 @@ import java.nio.ByteOrder;
  * checked against.
  *
  * <p>Pages of {@value #PAGE_SIZE} bytes are allocated on the first write (or seed, or learned value)
- * to them; a page never touched costs nothing. Per page: {@code byte[] value} and
- * {@code long[] stamp} (parallel arrays). A one-entry page cache makes consecutive accesses to one
- * page a compare and a field load.
+ * to them, found through a {@link ChunkDirectory} (a radix, no hashing); a page never touched costs
+ * nothing. Per page: {@code byte[] value}, and the stamps per 8-byte granule ({@code long[] granule}):
+ * a granule whose bytes were all last written by one write (or seeded, or never written) keeps that
+ * one stamp; a granule of mixed origin holds {@link #MIXED} and its bytes' stamps are in the page's
+ * {@code byteStamp} array, allocated the first time a granule of the page becomes mixed. So a page
+ * written in doublewords (or larger aligned pieces) costs 2 bytes per byte; one with narrower writes
+ * 10.
  */
 final class FlatMemory {
     /** Little-endian 8-byte view of a page's value array (one load/store per aligned-or-not word). */
@@ -22,47 +26,102 @@ final class FlatMemory {
     static final int PAGE_SHIFT = 12;
     static final int PAGE_SIZE = 1 << PAGE_SHIFT;
     static final int PAGE_MASK = PAGE_SIZE - 1;
+    static final int GRANULE_SHIFT = 3;
+    static final int GRANULE = 1 << GRANULE_SHIFT;
+
+    /** A granule stamp meaning "see byteStamp" (WRITTEN without KNOWN: no real stamp looks like it). */
+    static final long MIXED = Stamp.WRITTEN;
 
     /** One page: expected byte values and their attribution. */
     static final class Page {
         final byte[] value = new byte[PAGE_SIZE];
-        final long[] stamp = new long[PAGE_SIZE];
+        final long[] granule = new long[PAGE_SIZE >> GRANULE_SHIFT];
+        long[] byteStamp;
+
+        /** The stamp of byte {@code off} of the page. */
+        long stamp(int off) {
+            long g = granule[off >> GRANULE_SHIFT];
+            return g != MIXED ? g : byteStamp[off];
+        }
+
+        /** Sets the stamp of bytes [off, off + n) (inside the page). */
+        void stamp(int off, int n, long stamp) {
+            int end = off + n;
+            while (off < end) {
+                int gi = off >> GRANULE_SHIFT;
+                int gStart = gi << GRANULE_SHIFT;
+                int gEnd = gStart + GRANULE;
+                if (off == gStart && end >= gEnd) {
+                    granule[gi] = stamp; // the whole granule: uniform again
+                    off = gEnd;
+                    continue;
+                }
+                int stop = Math.min(end, gEnd);
+                long g = granule[gi];
+                if (g != stamp) {
+                    if (g != MIXED) {
+                        if (byteStamp == null) byteStamp = new long[PAGE_SIZE];
+                        java.util.Arrays.fill(byteStamp, gStart, gEnd, g);
+                        granule[gi] = MIXED;
+                    }
+                    java.util.Arrays.fill(byteStamp, off, stop, stamp);
+                }
+                off = stop;
+            }
+        }
     }
 
-    private final LongIntMap index = new LongIntMap(1 << 10);
-    private Page[] pages = new Page[256];
-    private long cachedPageNumber = -1;
-    private Page cachedPage;
+    /** Entries of the direct-mapped cache of recently used pages (a power of two). */
+    private static final int CACHED = 64;
+
+    private final ChunkDirectory<Page> pages = new ChunkDirectory<>();
+    /**
+     * Direct-mapped page cache: entry {@code pn & (CACHED - 1)} holds page number cachedPn[e] (-1:
+     * none), its Page and its value array, so the per-access lookup is two loads from this object's
+     * arrays (code and data pages, the pages of a copy, do not evict each other).
+     */
+    private final long[] cachedPn = new long[CACHED];
+    private final Page[] cachedPage = new Page[CACHED];
+    private final byte[][] cachedValue = new byte[CACHED][];
+
+    FlatMemory() {
+        java.util.Arrays.fill(cachedPn, -1L);
+    }
+
+    /** The value array of the page holding {@code pa}, or null if nothing was ever stored in it. */
+    byte[] valuesOrNull(long pa) {
+        long pn = pa >>> PAGE_SHIFT;
+        int e = (int) pn & (CACHED - 1);
+        if (cachedPn[e] == pn) return cachedValue[e];
+        Page p = pageOrNull(pa);
+        return p == null ? null : p.value;
+    }
 
     /** The page holding {@code pa}, or null if nothing was ever stored in it. */
     Page pageOrNull(long pa) {
         long pn = pa >>> PAGE_SHIFT;
-        if (pn == cachedPageNumber) return cachedPage;
-        int slot = index.get(pn);
-        if (slot < 0) return null;
-        cachedPageNumber = pn;
-        cachedPage = pages[slot];
-        return cachedPage;
+        int e = (int) pn & (CACHED - 1);
+        if (cachedPn[e] == pn) return cachedPage[e];
+        Page p = pages.get(pn);
+        if (p != null) remember(e, pn, p);
+        return p;
     }
 
     /** The page holding {@code pa}, allocated (all bytes unknown) if absent. */
     Page page(long pa) {
         long pn = pa >>> PAGE_SHIFT;
-        if (pn == cachedPageNumber) return cachedPage;
-        int slot = index.getOrAdd(pn);
-        if (slot >= pages.length) {
-            Page[] bigger = new Page[pages.length * 2];
-            System.arraycopy(pages, 0, bigger, 0, pages.length);
-            pages = bigger;
-        }
-        Page p = pages[slot];
-        if (p == null) {
-            p = new Page();
-            pages[slot] = p;
-        }
-        cachedPageNumber = pn;
-        cachedPage = p;
+        int e = (int) pn & (CACHED - 1);
+        if (cachedPn[e] == pn) return cachedPage[e];
+        Page p = pages.get(pn);
+        if (p == null) pages.put(pn, p = new Page());
+        remember(e, pn, p);
         return p;
+    }
+
+    private void remember(int e, long pn, Page p) {
+        cachedPn[e] = pn;
+        cachedPage[e] = p;
+        cachedValue[e] = p.value;
     }
 
     /** Stores one byte with its stamp. */
@@ -70,13 +129,27 @@ final class FlatMemory {
         Page p = page(pa);
         int off = (int) (pa & PAGE_MASK);
         p.value[off] = value;
-        p.stamp[off] = stamp;
+        p.stamp(off, 1, stamp);
+    }
+
+    /** Stores {@code len} bytes of {@code src} from {@code srcOff} at {@code pa}, all with one stamp. */
+    void store(long pa, byte[] src, int srcOff, int len, long stamp) {
+        int i = 0;
+        while (i < len) {
+            long p = pa + i;
+            Page page = page(p);
+            int off = (int) (p & PAGE_MASK);
+            int n = Math.min(len - i, PAGE_SIZE - off);
+            System.arraycopy(src, srcOff + i, page.value, off, n);
+            page.stamp(off, n, stamp);
+            i += n;
+        }
     }
 
     /** The stamp of the byte at {@code pa} (0 if never stored). */
     long stamp(long pa) {
         Page p = pageOrNull(pa);
-        return p == null ? 0L : p.stamp[(int) (pa & PAGE_MASK)];
+        return p == null ? 0L : p.stamp((int) (pa & PAGE_MASK));
     }
 
     /** The stored value of the byte at {@code pa} (0 if never stored). */
@@ -86,5 +159,5 @@ final class FlatMemory {
     }
 
     /** Number of pages allocated (for memory reports and tests). */
-    int pageCount() { return index.size(); }
+    int pageCount() { return pages.size(); }
 }

@@ -10,50 +10,56 @@ import org.cachevisor.memsys.Source;
  * What the oracle learned from line and maintenance events, kept only to EXPLAIN a violation (the
  * oracle never uses it to decide what a read should return: that is the flat memory's job).
  *
- * <p>Two tables, both flat parallel arrays behind a {@link LongIntMap}:
+ * <p>Two kinds of table, both directly indexed by the line number {@code pa >> lineShift} through a
+ * {@link ChunkDirectory} of lazily allocated chunks of {@value #CHUNK_LINES} lines (no hashing):
  * <ul>
- * <li>per (cache, line): the line's current state as the events reported it, its last fill (seq,
- *     cause, agent), when it last became dirty, its last write-back and its last event;</li>
+ * <li>per (cache, line), one directory per cache: the line's current state as the events reported
+ *     it, its last fill (seq, cause, agent), its last write-back and its last event;</li>
  * <li>per line (whatever cache): the last write-back out of an L1 and out of the L2, the last time
  *     dirty data was dropped by an invalidation, and the last by-address maintenance of each class
- *     (clean to PoU, clean to PoC, invalidate) with who issued it.</li>
+ *     (clean to PoU, clean to PoC, invalidate) with who issued it. Each group (write-backs, discards,
+ *     maintenance) is allocated in a chunk only when the chunk first needs it.</li>
  * </ul>
  * Plus, globally, the last set/way operation and the last whole-I-cache invalidation, and the list of
  * cache ids seen (to find where a line is dirty now).
  *
- * <p>Every update is a hash lookup and a few array stores; no allocation once the arrays have grown.
+ * <p>Each record is one {@code long}: the event seq plus one in bits [63:24] (0 = never; so seqs
+ * must stay below 2^40, as in a {@link Stamp}) and small fields (state, event, cause, cache id, agent)
+ * in bits [23:0]. Every update is a chunk lookup (usually the one-entry cache of the directory) and a
+ * few array stores; nothing is allocated except a chunk the first time a line of it is seen.
  */
 final class LineTracker {
+    static final int CHUNK_SHIFT = 10;
+    static final int CHUNK_LINES = 1 << CHUNK_SHIFT;
+    private static final int CHUNK_MASK = CHUNK_LINES - 1;
+
+    /** Per (cache, line) longs, interleaved per line: last event (with the state), fill, last write-back. */
+    private static final int CL_LAST = 0, CL_FILL = 1, CL_WB = 2, CL_FIELDS = 3;
+    /** Per line longs: write-backs (out of an L1, out of the L2). */
+    private static final int WB_L1 = 0, WB_L2 = 1, WB_FIELDS = 2;
+    /** Per line longs: by-address maintenance. */
+    private static final int M_CVAU = 0, M_CPOC = 1, M_IPOC = 2, M_IVAU = 3, M_FIELDS = 4;
+
     final int lineShift;
 
-    // ---- per (cache, line) ----
-    private final LongIntMap cacheLineIndex = new LongIntMap(1 << 10);
-    private byte[] clState = new byte[256];
-    private long[] clFillSeq = new long[256];
-    private byte[] clFillCause = new byte[256];
-    private int[] clFillAgent = new int[256];
-    private long[] clDirtySeq = new long[256];
-    private long[] clWritebackSeq = new long[256];
-    private byte[] clWritebackCause = new byte[256];
-    private long[] clLastSeq = new long[256];
-    private byte[] clLastEvent = new byte[256];
-    private byte[] clLastCause = new byte[256];
+    /** Chunks of one cache's lines: {@code long[CHUNK_LINES * CL_FIELDS]}; index = dense cache index. */
+    @SuppressWarnings("unchecked")
+    private ChunkDirectory<long[]>[] cacheLines = new ChunkDirectory[8];
 
-    // ---- per line ----
-    private final LongIntMap lineIndex = new LongIntMap(1 << 10);
-    private long[] wbL1Seq = new long[256];
-    private int[] wbL1Cache = new int[256];
-    private byte[] wbL1Cause = new byte[256];
-    private long[] wbL2Seq = new long[256];
-    private byte[] wbL2Cause = new byte[256];
-    private long[] discardSeq = new long[256];
-    private int[] discardCache = new int[256];
-    private byte[] discardCause = new byte[256];
-    private long[] cleanPoUSeq = new long[256];
-    private int[] cleanPoUAgent = new int[256];
-    private long[] cleanPoCSeq = new long[256];
-    private long[] invalidatePoCSeq = new long[256];
-    private long[] icInvalidateSeq = new long[256];
+    /** One chunk of per-line data; each group allocated on first use. */
+    private static final class LineChunk {
+        long[] writeback;
+        long[] discard;
+        long[] maintenance;
+    }
+
+    private final ChunkDirectory<LineChunk> lineChunks = new ChunkDirectory<>();
+
+    /** Entries of the direct-mapped cache of recently updated (cache, chunk) pairs (a power of two). */
+    private static final int CACHED = 64;
+    /** Entry e holds the chunk with tag {@code chunkNumber << 16 | cacheKey} cachedTag[e] (-1: none). */
+    private final long[] cachedTag = new long[CACHED];
+    private final long[][] cachedChunk = new long[CACHED][];
 
     // ---- global ----
     long setWaySeq = -1;
@@ -63,89 +69,75 @@ final class LineTracker {
     long icAllSeq = -1;
     int icAllPe = -1;
     boolean icAllInnerShareable;
+    /** Cache ids seen, in order of first sight; the position is the cache's dense index. */
     private int[] cacheIds = new int[8];
     private int cacheIdCount;
+    /** Dense index + 1 of cache key {@code (pe << 4) | place} (keys with bits [7:4] set use the list). */
+    private final short[] denseByKey = new short[1 << 12];
+    private int lastKey = -1;
+    private int lastDense;
 
     LineTracker(int lineSize) {
         this.lineShift = Integer.numberOfTrailingZeros(lineSize);
-        Arrays.fill(wbL1Seq, -1);
-        Arrays.fill(wbL2Seq, -1);
-        Arrays.fill(discardSeq, -1);
-        Arrays.fill(cleanPoUSeq, -1);
-        Arrays.fill(cleanPoCSeq, -1);
-        Arrays.fill(invalidatePoCSeq, -1);
-        Arrays.fill(icInvalidateSeq, -1);
-        Arrays.fill(clFillSeq, -1);
-        Arrays.fill(clDirtySeq, -1);
-        Arrays.fill(clWritebackSeq, -1);
-        Arrays.fill(clLastSeq, -1);
+        Arrays.fill(cachedTag, -1L);
     }
 
     static int cacheKey(int cacheId) { return cacheId & 0xffff; }
 
-    private long clKey(int cacheId, long pa) { return ((pa >>> lineShift) << 16) | cacheKey(cacheId); }
+    /** Packs a record: seq + 1 in bits [63:24] (0 = never), {@code low} in bits [23:0]. */
+    private static long rec(long seq, int low) { return ((seq + 1) << 24) | (low & 0xffffffL); }
+
+    /** The seq of a record, -1 for never. */
+    private static long recSeq(long rec) { return (rec >>> 24) - 1; }
 
     // ------------------------------------------------------------------------------------------ events
 
     void onLine(long seq, int event, int cache, long linePa, int toState, int cause, int agent) {
-        noteCache(cache);
-        int s = clSlot(cache, linePa);
-        int prevState = clState[s];
-        clState[s] = (byte) toState;
-        clLastSeq[s] = seq;
-        clLastEvent[s] = (byte) event;
-        clLastCause[s] = (byte) cause;
+        long[] c = clChunkForUpdate(cache, linePa);
+        int s = clIndex(linePa);
+        long last = c[s + CL_LAST];
+        int prevState = last == 0 ? LineState.INVALID : (byte) (last >>> 16);
+        c[s + CL_LAST] = rec(seq, ((toState & 0xff) << 16) | ((event & 0xff) << 8) | (cause & 0xff));
         switch (event) {
             case LineEvent.FILL -> {
-                clFillSeq[s] = seq;
-                clFillCause[s] = (byte) cause;
-                clFillAgent[s] = agent;
-                clDirtySeq[s] = toState == LineState.DIRTY ? seq : -1;
-            }
-            case LineEvent.UPDATE -> {
-                if (prevState != LineState.DIRTY && toState == LineState.DIRTY) clDirtySeq[s] = seq;
+                c[s + CL_FILL] = rec(seq, ((cause & 0xff) << 16) | (agent & 0xffff));
             }
             case LineEvent.WRITEBACK -> {
-                clWritebackSeq[s] = seq;
-                clWritebackCause[s] = (byte) cause;
-                int l = lineSlot(linePa);
+                c[s + CL_WB] = rec(seq, cause & 0xff);
+                LineChunk lc = lineChunkForUpdate(linePa);
+                long[] wb = lc.writeback;
+                if (wb == null) lc.writeback = wb = new long[CHUNK_LINES * WB_FIELDS];
+                int l = lineIndex(linePa) * WB_FIELDS;
                 if (Source.place(cache) == Source.L2) {
-                    wbL2Seq[l] = seq;
-                    wbL2Cause[l] = (byte) cause;
+                    wb[l + WB_L2] = rec(seq, cause & 0xff);
                 } else {
-                    wbL1Seq[l] = seq;
-                    wbL1Cache[l] = cacheKey(cache);
-                    wbL1Cause[l] = (byte) cause;
+                    wb[l + WB_L1] = rec(seq, (cacheKey(cache) << 8) | (cause & 0xff));
                 }
             }
             case LineEvent.INVALIDATE -> {
                 if (prevState == LineState.DIRTY) {
-                    int l = lineSlot(linePa);
-                    discardSeq[l] = seq;
-                    discardCache[l] = cacheKey(cache);
-                    discardCause[l] = (byte) cause;
+                    LineChunk lc = lineChunkForUpdate(linePa);
+                    long[] d = lc.discard;
+                    if (d == null) lc.discard = d = new long[CHUNK_LINES];
+                    d[lineIndex(linePa)] = rec(seq, (cacheKey(cache) << 8) | (cause & 0xff));
                 }
             }
             default -> { }
         }
-        if (toState != LineState.DIRTY) clDirtySeq[s] = -1;
     }
 
     void onMaintenance(long seq, int pe, int agent, int op, long operand) {
         switch (op) {
-            case Maintenance.DC_CVAU -> {
-                int l = lineSlot(operand);
-                cleanPoUSeq[l] = seq;
-                cleanPoUAgent[l] = agent;
-            }
-            case Maintenance.DC_CVAC -> cleanPoCSeq[lineSlot(operand)] = seq;
+            case Maintenance.DC_CVAU -> maintenance(operand)[lineIndex(operand) * M_FIELDS + M_CVAU] = rec(seq, agent & 0xffff);
+            case Maintenance.DC_CVAC -> maintenance(operand)[lineIndex(operand) * M_FIELDS + M_CPOC] = rec(seq, 0);
             case Maintenance.DC_CIVAC -> {
-                int l = lineSlot(operand);
-                cleanPoCSeq[l] = seq;
-                invalidatePoCSeq[l] = seq;
+                long[] m = maintenance(operand);
+                int l = lineIndex(operand) * M_FIELDS;
+                m[l + M_CPOC] = rec(seq, 0);
+                m[l + M_IPOC] = rec(seq, 0);
             }
-            case Maintenance.DC_IVAC -> invalidatePoCSeq[lineSlot(operand)] = seq;
-            case Maintenance.IC_IVAU -> icInvalidateSeq[lineSlot(operand)] = seq;
+            case Maintenance.DC_IVAC -> maintenance(operand)[lineIndex(operand) * M_FIELDS + M_IPOC] = rec(seq, 0);
+            case Maintenance.IC_IVAU -> maintenance(operand)[lineIndex(operand) * M_FIELDS + M_IVAU] = rec(seq, 0);
             case Maintenance.IC_IALLU, Maintenance.IC_IALLUIS -> {
                 icAllSeq = seq;
                 icAllPe = pe;
@@ -163,19 +155,29 @@ final class LineTracker {
 
     // ------------------------------------------------------------------------------------------ queries
 
-    /** Current state of the line of {@code pa} in {@code cache}, as the events said (INVALID if never seen). */
-    int state(int cache, long pa) {
-        int s = cacheLineIndex.get(clKey(cache, pa));
-        return s < 0 ? LineState.INVALID : clState[s];
+    /** The record {@code field} of the line of {@code pa} in {@code cache}; 0 if never seen. */
+    private long cl(int cache, long pa, int field) {
+        int d = denseOrMinus(cache);
+        if (d < 0) return 0L;
+        long[] c = cacheLines[d].get(pa >>> (lineShift + CHUNK_SHIFT));
+        return c == null ? 0L : c[clIndex(pa) + field];
     }
 
-    long fillSeq(int cache, long pa) { int s = cacheLineIndex.get(clKey(cache, pa)); return s < 0 ? -1 : clFillSeq[s]; }
+    /** Current state of the line of {@code pa} in {@code cache}, as the events said (INVALID if never seen). */
+    int state(int cache, long pa) {
+        long last = cl(cache, pa, CL_LAST);
+        return last == 0 ? LineState.INVALID : (byte) (last >>> 16);
+    }
 
-    int fillCause(int cache, long pa) { int s = cacheLineIndex.get(clKey(cache, pa)); return s < 0 ? -1 : clFillCause[s]; }
+    long fillSeq(int cache, long pa) { return recSeq(cl(cache, pa, CL_FILL)); }
 
-    int fillAgent(int cache, long pa) { int s = cacheLineIndex.get(clKey(cache, pa)); return s < 0 ? -1 : clFillAgent[s]; }
+    int fillCause(int cache, long pa) {
+        return cl(cache, pa, CL_LAST) == 0 ? -1 : (byte) (cl(cache, pa, CL_FILL) >>> 16);
+    }
 
-    long dirtySeq(int cache, long pa) { int s = cacheLineIndex.get(clKey(cache, pa)); return s < 0 ? -1 : clDirtySeq[s]; }
+    int fillAgent(int cache, long pa) {
+        return cl(cache, pa, CL_LAST) == 0 ? -1 : (int) cl(cache, pa, CL_FILL) & 0xffff;
+    }
 
     /** Cache ids (Source packing, state bits clear) in which the line of {@code pa} is dirty now. */
     int[] dirtyIn(long pa) {
@@ -195,115 +197,142 @@ final class LineTracker {
     String describeLine(long pa) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < cacheIdCount; i++) {
-            int s = cacheLineIndex.get(clKey(cacheIds[i], pa));
-            if (s < 0) continue;
+            long last = cl(cacheIds[i], pa, CL_LAST);
+            if (last == 0) continue;
+            long fill = cl(cacheIds[i], pa, CL_FILL);
+            long wb = cl(cacheIds[i], pa, CL_WB);
             if (b.length() > 0) b.append('\n');
-            b.append(Explainer.cacheName(cacheIds[i])).append(": ").append(LineState.name(clState[s]));
-            if (clFillSeq[s] >= 0) {
-                b.append("; filled (").append(LineEvent.causeName(clFillCause[s])).append(") at seq ").append(clFillSeq[s]);
+            b.append(Explainer.cacheName(cacheIds[i])).append(": ").append(LineState.name((byte) (last >>> 16)));
+            if (recSeq(fill) >= 0) {
+                b.append("; filled (").append(LineEvent.causeName((byte) (fill >>> 16))).append(") at seq ")
+                        .append(recSeq(fill));
             }
-            if (clWritebackSeq[s] >= 0) {
-                b.append("; written back (").append(LineEvent.causeName(clWritebackCause[s])).append(") at seq ")
-                        .append(clWritebackSeq[s]);
+            if (recSeq(wb) >= 0) {
+                b.append("; written back (").append(LineEvent.causeName((byte) wb)).append(") at seq ")
+                        .append(recSeq(wb));
             }
-            if (clLastSeq[s] >= 0) {
-                b.append("; last: ").append(LineEvent.eventName(clLastEvent[s])).append(" (")
-                        .append(LineEvent.causeName(clLastCause[s])).append(") at seq ").append(clLastSeq[s]);
-            }
+            b.append("; last: ").append(LineEvent.eventName((byte) (last >>> 8))).append(" (")
+                    .append(LineEvent.causeName((byte) last)).append(") at seq ").append(recSeq(last));
         }
-        int l = lineIndex.get(pa >>> lineShift);
-        if (l >= 0) {
-            StringBuilder m = new StringBuilder();
-            if (cleanPoUSeq[l] >= 0) m.append(" DC CVAU at seq ").append(cleanPoUSeq[l]).append(';');
-            if (cleanPoCSeq[l] >= 0) m.append(" clean to PoC at seq ").append(cleanPoCSeq[l]).append(';');
-            if (invalidatePoCSeq[l] >= 0) m.append(" invalidate to PoC at seq ").append(invalidatePoCSeq[l]).append(';');
-            if (icInvalidateSeq[l] >= 0) m.append(" IC IVAU at seq ").append(icInvalidateSeq[l]).append(';');
-            if (m.length() > 0) {
-                if (b.length() > 0) b.append('\n');
-                b.append("maintenance by address (last of each):").append(m, 0, m.length() - 1);
-            }
+        StringBuilder m = new StringBuilder();
+        if (cleanPoUSeq(pa) >= 0) m.append(" DC CVAU at seq ").append(cleanPoUSeq(pa)).append(';');
+        if (cleanPoCSeq(pa) >= 0) m.append(" clean to PoC at seq ").append(cleanPoCSeq(pa)).append(';');
+        if (invalidatePoCSeq(pa) >= 0) m.append(" invalidate to PoC at seq ").append(invalidatePoCSeq(pa)).append(';');
+        if (icInvalidateSeq(pa) >= 0) m.append(" IC IVAU at seq ").append(icInvalidateSeq(pa)).append(';');
+        if (m.length() > 0) {
+            if (b.length() > 0) b.append('\n');
+            b.append("maintenance by address (last of each):").append(m, 0, m.length() - 1);
         }
         return b.length() == 0 ? "no line events seen for this line" : b.toString();
     }
 
-    long writebackL1Seq(long pa) { int l = lineIndex.get(pa >>> lineShift); return l < 0 ? -1 : wbL1Seq[l]; }
+    private long writeback(long pa, int field) {
+        LineChunk lc = lineChunks.get(pa >>> (lineShift + CHUNK_SHIFT));
+        return lc == null || lc.writeback == null ? 0L : lc.writeback[lineIndex(pa) * WB_FIELDS + field];
+    }
 
-    int writebackL1Cache(long pa) { int l = lineIndex.get(pa >>> lineShift); return l < 0 ? -1 : wbL1Cache[l]; }
+    private long discard(long pa) {
+        LineChunk lc = lineChunks.get(pa >>> (lineShift + CHUNK_SHIFT));
+        return lc == null || lc.discard == null ? 0L : lc.discard[lineIndex(pa)];
+    }
 
-    int writebackL1Cause(long pa) { int l = lineIndex.get(pa >>> lineShift); return l < 0 ? -1 : wbL1Cause[l]; }
+    private long maintenanceRec(long pa, int field) {
+        LineChunk lc = lineChunks.get(pa >>> (lineShift + CHUNK_SHIFT));
+        return lc == null || lc.maintenance == null ? 0L : lc.maintenance[lineIndex(pa) * M_FIELDS + field];
+    }
 
-    long writebackL2Seq(long pa) { int l = lineIndex.get(pa >>> lineShift); return l < 0 ? -1 : wbL2Seq[l]; }
+    long writebackL1Seq(long pa) { return recSeq(writeback(pa, WB_L1)); }
 
-    int writebackL2Cause(long pa) { int l = lineIndex.get(pa >>> lineShift); return l < 0 ? -1 : wbL2Cause[l]; }
+    int writebackL1Cache(long pa) { long r = writeback(pa, WB_L1); return r == 0 ? -1 : (int) (r >>> 8) & 0xffff; }
 
-    long discardSeq(long pa) { int l = lineIndex.get(pa >>> lineShift); return l < 0 ? -1 : discardSeq[l]; }
+    int writebackL1Cause(long pa) { long r = writeback(pa, WB_L1); return r == 0 ? -1 : (byte) r; }
 
-    int discardCache(long pa) { int l = lineIndex.get(pa >>> lineShift); return l < 0 ? -1 : discardCache[l]; }
+    long writebackL2Seq(long pa) { return recSeq(writeback(pa, WB_L2)); }
 
-    int discardCause(long pa) { int l = lineIndex.get(pa >>> lineShift); return l < 0 ? -1 : discardCause[l]; }
+    int writebackL2Cause(long pa) { long r = writeback(pa, WB_L2); return r == 0 ? -1 : (byte) r; }
 
-    long cleanPoUSeq(long pa) { int l = lineIndex.get(pa >>> lineShift); return l < 0 ? -1 : cleanPoUSeq[l]; }
+    long discardSeq(long pa) { return recSeq(discard(pa)); }
 
-    int cleanPoUAgent(long pa) { int l = lineIndex.get(pa >>> lineShift); return l < 0 ? -1 : cleanPoUAgent[l]; }
+    int discardCache(long pa) { long r = discard(pa); return r == 0 ? -1 : (int) (r >>> 8) & 0xffff; }
 
-    long cleanPoCSeq(long pa) { int l = lineIndex.get(pa >>> lineShift); return l < 0 ? -1 : cleanPoCSeq[l]; }
+    int discardCause(long pa) { long r = discard(pa); return r == 0 ? -1 : (byte) r; }
 
-    long invalidatePoCSeq(long pa) { int l = lineIndex.get(pa >>> lineShift); return l < 0 ? -1 : invalidatePoCSeq[l]; }
+    long cleanPoUSeq(long pa) { return recSeq(maintenanceRec(pa, M_CVAU)); }
 
-    long icInvalidateSeq(long pa) { int l = lineIndex.get(pa >>> lineShift); return l < 0 ? -1 : icInvalidateSeq[l]; }
+    int cleanPoUAgent(long pa) { long r = maintenanceRec(pa, M_CVAU); return r == 0 ? -1 : (int) r & 0xffff; }
+
+    long cleanPoCSeq(long pa) { return recSeq(maintenanceRec(pa, M_CPOC)); }
+
+    long invalidatePoCSeq(long pa) { return recSeq(maintenanceRec(pa, M_IPOC)); }
+
+    long icInvalidateSeq(long pa) { return recSeq(maintenanceRec(pa, M_IVAU)); }
+
+    /** Chunks allocated (per-cache and per-line), for memory reports and tests. */
+    int chunkCount() {
+        int n = lineChunks.size();
+        for (int i = 0; i < cacheIdCount; i++) n += cacheLines[i].size();
+        return n;
+    }
 
     // ------------------------------------------------------------------------------------------ storage
 
-    private void noteCache(int cache) {
-        int id = cacheKey(cache);
-        for (int i = 0; i < cacheIdCount; i++) if (cacheIds[i] == id) return;
-        if (cacheIdCount == cacheIds.length) cacheIds = Arrays.copyOf(cacheIds, cacheIds.length * 2);
-        cacheIds[cacheIdCount++] = id;
-    }
+    private int lineIndex(long pa) { return (int) (pa >>> lineShift) & CHUNK_MASK; }
 
-    private int clSlot(int cache, long pa) {
-        int s = cacheLineIndex.getOrAdd(clKey(cache, pa));
-        if (s >= clState.length) {
-            int n = clState.length * 2;
-            clState = Arrays.copyOf(clState, n);
-            clFillSeq = grow(clFillSeq, n);
-            clFillCause = Arrays.copyOf(clFillCause, n);
-            clFillAgent = Arrays.copyOf(clFillAgent, n);
-            clDirtySeq = grow(clDirtySeq, n);
-            clWritebackSeq = grow(clWritebackSeq, n);
-            clWritebackCause = Arrays.copyOf(clWritebackCause, n);
-            clLastSeq = grow(clLastSeq, n);
-            clLastEvent = Arrays.copyOf(clLastEvent, n);
-            clLastCause = Arrays.copyOf(clLastCause, n);
+    private int clIndex(long pa) { return lineIndex(pa) * CL_FIELDS; }
+
+    /** The dense index of {@code cache}, noting it if new. */
+    private int dense(int cache) {
+        int key = cacheKey(cache);
+        if (key == lastKey) return lastDense;
+        int d = denseOrMinus(cache);
+        if (d < 0) {
+            if (cacheIdCount == cacheIds.length) {
+                cacheIds = Arrays.copyOf(cacheIds, cacheIds.length * 2);
+                cacheLines = Arrays.copyOf(cacheLines, cacheLines.length * 2);
+            }
+            d = cacheIdCount++;
+            cacheIds[d] = key;
+            cacheLines[d] = new ChunkDirectory<>();
+            if ((key & 0xf0) == 0) denseByKey[(key >>> 4) | (key & 0xf)] = (short) (d + 1);
         }
-        return s;
+        lastKey = key;
+        lastDense = d;
+        return d;
     }
 
-    private int lineSlot(long pa) {
-        int l = lineIndex.getOrAdd(pa >>> lineShift);
-        if (l >= wbL1Seq.length) {
-            int n = wbL1Seq.length * 2;
-            wbL1Seq = grow(wbL1Seq, n);
-            wbL1Cache = Arrays.copyOf(wbL1Cache, n);
-            wbL1Cause = Arrays.copyOf(wbL1Cause, n);
-            wbL2Seq = grow(wbL2Seq, n);
-            wbL2Cause = Arrays.copyOf(wbL2Cause, n);
-            discardSeq = grow(discardSeq, n);
-            discardCache = Arrays.copyOf(discardCache, n);
-            discardCause = Arrays.copyOf(discardCause, n);
-            cleanPoUSeq = grow(cleanPoUSeq, n);
-            cleanPoUAgent = Arrays.copyOf(cleanPoUAgent, n);
-            cleanPoCSeq = grow(cleanPoCSeq, n);
-            invalidatePoCSeq = grow(invalidatePoCSeq, n);
-            icInvalidateSeq = grow(icInvalidateSeq, n);
-        }
-        return l;
+    /** The dense index of {@code cache}, or -1 if never seen. */
+    private int denseOrMinus(int cache) {
+        int key = cacheKey(cache);
+        if ((key & 0xf0) == 0) return denseByKey[(key >>> 4) | (key & 0xf)] - 1;
+        for (int i = 0; i < cacheIdCount; i++) if (cacheIds[i] == key) return i;
+        return -1;
     }
 
-    /** Copies to length {@code n}, filling the new tail with -1 (the "never" seq). */
-    private static long[] grow(long[] a, int n) {
-        long[] b = Arrays.copyOf(a, n);
-        Arrays.fill(b, a.length, n, -1L);
-        return b;
+    /** The (cache, line) chunk holding {@code pa}'s line for {@code cache}, allocated if absent. */
+    private long[] clChunkForUpdate(int cache, long pa) {
+        long n = pa >>> (lineShift + CHUNK_SHIFT);
+        long tag = (n << 16) | cacheKey(cache);
+        int e = (int) (n ^ (tag >>> 4) ^ cache) & (CACHED - 1);
+        if (cachedTag[e] == tag) return cachedChunk[e];
+        ChunkDirectory<long[]> dir = cacheLines[dense(cache)];
+        long[] c = dir.get(n);
+        if (c == null) dir.put(n, c = new long[CHUNK_LINES * CL_FIELDS]);
+        cachedTag[e] = tag;
+        cachedChunk[e] = c;
+        return c;
+    }
+
+    private LineChunk lineChunkForUpdate(long pa) {
+        long n = pa >>> (lineShift + CHUNK_SHIFT);
+        LineChunk lc = lineChunks.get(n);
+        if (lc == null) lineChunks.put(n, lc = new LineChunk());
+        return lc;
+    }
+
+    private long[] maintenance(long pa) {
+        LineChunk lc = lineChunkForUpdate(pa);
+        long[] m = lc.maintenance;
+        if (m == null) lc.maintenance = m = new long[CHUNK_LINES * M_FIELDS];
+        return m;
     }
 }
