@@ -672,12 +672,21 @@ public final class Pe {
                         pc += di.imm;
                         break;
                     case Op.LDR_X_UIMM: {
+                        long baseVa = r[di.n];
+                        long va = baseVa + di.imm;
+                        byte[] page = loadPageRam;
+                        // Non-cacheable RAM page in the memo, naturally aligned (one compare): straight to RAM.
+                        if ((va & ~0xFF8L) == loadPageVa && page != null && !(di.spBase && spAlignCheck)
+                                && mem.fastAccessAllowed()) {
+                            r[di.t] = mem.ncPageRead(page, va, 8);
+                            pc += 4;
+                            break;
+                        }
                         this.pc = pc;
                         instructions = count;
                         currentWord = di.word;
-                        long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
-                        r[di.t] = load(baseVa + di.imm, 8);
+                        r[di.t] = load(va, 8);
                         pc += 4;
                         // A data access may change the L1I (e.g. an L2 eviction); see the default case.
                         if (mem.l1iGeneration(index) != gen) {
@@ -687,12 +696,21 @@ public final class Pe {
                         break;
                     }
                     case Op.LDR_W_UIMM: {
+                        long baseVa = r[di.n];
+                        long va = baseVa + di.imm;
+                        byte[] page = loadPageRam;
+                        // Non-cacheable RAM page in the memo, naturally aligned (one compare): straight to RAM.
+                        if ((va & ~0xFFCL) == loadPageVa && page != null && !(di.spBase && spAlignCheck)
+                                && mem.fastAccessAllowed()) {
+                            r[di.t] = mem.ncPageRead(page, va, 4);
+                            pc += 4;
+                            break;
+                        }
                         this.pc = pc;
                         instructions = count;
                         currentWord = di.word;
-                        long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
-                        r[di.t] = load(baseVa + di.imm, 4);
+                        r[di.t] = load(va, 4);
                         pc += 4;
                         // A data access may change the L1I (e.g. an L2 eviction); see the default case.
                         if (mem.l1iGeneration(index) != gen) {
@@ -702,12 +720,21 @@ public final class Pe {
                         break;
                     }
                     case Op.LDRB_UIMM: {
+                        long baseVa = r[di.n];
+                        long va = baseVa + di.imm;
+                        byte[] page = loadPageRam;
+                        // Non-cacheable RAM page in the memo, naturally aligned (one compare): straight to RAM.
+                        if ((va & ~0xFFFL) == loadPageVa && page != null && !(di.spBase && spAlignCheck)
+                                && mem.fastAccessAllowed()) {
+                            r[di.t] = mem.ncPageRead(page, va, 1);
+                            pc += 4;
+                            break;
+                        }
                         this.pc = pc;
                         instructions = count;
                         currentWord = di.word;
-                        long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
-                        r[di.t] = load(baseVa + di.imm, 1);
+                        r[di.t] = load(va, 1);
                         pc += 4;
                         // A data access may change the L1I (e.g. an L2 eviction); see the default case.
                         if (mem.l1iGeneration(index) != gen) {
@@ -717,12 +744,22 @@ public final class Pe {
                         break;
                     }
                     case Op.STR_X_UIMM: {
+                        long baseVa = r[di.n];
+                        long va = baseVa + di.imm;
+                        byte[] page = storePageRam;
+                        // Non-cacheable RAM page in the memo, naturally aligned (one compare): straight to RAM.
+                        if ((va & ~0xFF8L) == storePageVa && page != null && !(di.spBase && spAlignCheck)
+                                && mem.fastAccessAllowed()) {
+                            mem.ncPageWrite(page, va, 8, r[di.t]);
+                            if (platform != null && platform.armedMonitors > 0) platform.clearMonitors(this, va + storePageDelta);
+                            pc += 4;
+                            break;
+                        }
                         this.pc = pc;
                         instructions = count;
                         currentWord = di.word;
-                        long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
-                        store(baseVa + di.imm, 8, r[di.t]);
+                        store(va, 8, r[di.t]);
                         pc += 4;
                         // A data access may change the L1I (e.g. an L2 eviction); see the default case.
                         if (mem.l1iGeneration(index) != gen) {
@@ -732,12 +769,22 @@ public final class Pe {
                         break;
                     }
                     case Op.STR_W_UIMM: {
+                        long baseVa = r[di.n];
+                        long va = baseVa + di.imm;
+                        byte[] page = storePageRam;
+                        // Non-cacheable RAM page in the memo, naturally aligned (one compare): straight to RAM.
+                        if ((va & ~0xFFCL) == storePageVa && page != null && !(di.spBase && spAlignCheck)
+                                && mem.fastAccessAllowed()) {
+                            mem.ncPageWrite(page, va, 4, r[di.t]);
+                            if (platform != null && platform.armedMonitors > 0) platform.clearMonitors(this, va + storePageDelta);
+                            pc += 4;
+                            break;
+                        }
                         this.pc = pc;
                         instructions = count;
                         currentWord = di.word;
-                        long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
-                        store(baseVa + di.imm, 4, r[di.t]);
+                        store(va, 4, r[di.t]);
                         pc += 4;
                         // A data access may change the L1I (e.g. an L2 eviction); see the default case.
                         if (mem.l1iGeneration(index) != gen) {
@@ -747,10 +794,21 @@ public final class Pe {
                         break;
                     }
                     case Op.STR_X_POST: {
+                        long baseVa = r[di.n];
+                        long va = baseVa;
+                        byte[] page = storePageRam;
+                        // Non-cacheable RAM page in the memo, naturally aligned (one compare): straight to RAM.
+                        if ((va & ~0xFF8L) == storePageVa && page != null && !(di.spBase && spAlignCheck)
+                                && mem.fastAccessAllowed()) {
+                            mem.ncPageWrite(page, va, 8, r[di.t]);
+                            r[di.n] = baseVa + di.imm;
+                            if (platform != null && platform.armedMonitors > 0) platform.clearMonitors(this, va + storePageDelta);
+                            pc += 4;
+                            break;
+                        }
                         this.pc = pc;
                         instructions = count;
                         currentWord = di.word;
-                        long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
                         store(baseVa, 8, r[di.t]);
                         r[di.n] = baseVa + di.imm;
@@ -993,6 +1051,26 @@ public final class Pe {
     private long loadPageVa = -1L, storePageVa = -1L;
     private long loadPageDelta, storePageDelta;
     private int loadPageAttrs, storePageAttrs;
+    // For a Non-cacheable (or Device) memo page that is RAM: the memory system's page handle
+    // (MemorySystem.ncPageHandle), so run() serves aligned loads and stores there inline; else null.
+    // While the RAM page was never written (PAGE_NOT_YET), *PageRetry asks again after each access
+    // through the memory system (a store allocates the page).
+    private byte[] loadPageRam, storePageRam;
+    private boolean loadPageRetry, storePageRetry;
+
+    /** Sets the load memo's page handle from {@link MemorySystem#ncPageHandle} for pa (attrs: the memo's). */
+    private void setLoadPageRam(long pa, int attrs) {
+        byte[] h = Attrs.cacheable(attrs) ? null : mem.ncPageHandle(pa, false);
+        loadPageRetry = h == MemorySystem.PAGE_NOT_YET;
+        loadPageRam = loadPageRetry ? null : h;
+    }
+
+    /** As {@link #setLoadPageRam}, for the store memo. */
+    private void setStorePageRam(long pa, int attrs) {
+        byte[] h = Attrs.cacheable(attrs) ? null : mem.ncPageHandle(pa, true);
+        storePageRetry = h == MemorySystem.PAGE_NOT_YET;
+        storePageRam = storePageRetry ? null : h;
+    }
 
     /**
      * The one translation step for data accesses: returns the PA and leaves the attributes in
@@ -1020,6 +1098,7 @@ public final class Pe {
             loadPageVa = va & ~0xFFFL;
             loadPageDelta = (pa & ~0xFFFL) - loadPageVa;
             loadPageAttrs = accAttrs;
+            setLoadPageRam(pa, accAttrs);
         }
         return pa;
     }
@@ -1031,6 +1110,7 @@ public final class Pe {
             storePageVa = va & ~0xFFFL;
             storePageDelta = (pa & ~0xFFFL) - storePageVa;
             storePageAttrs = accAttrs;
+            setStorePageRam(pa, accAttrs);
         }
         return pa;
     }
@@ -1157,11 +1237,14 @@ public final class Pe {
             checkAlignment(va, size, attrs, false, false);
             if ((va & 0xFFF) + size > 0x1000 && regime != REGIME_FLAT_WB) return loadCrossing(va, size);
         }
+        long v;
         try {
-            return mem.read(index, agent, AccessKind.LOAD, pa, size, attrs);
+            v = mem.read(index, agent, AccessKind.LOAD, pa, size, attrs);
         } catch (BusError e) {
             throw externalAbort(va, false);
         }
+        if (loadPageRetry && (va & ~0xFFFL) == loadPageVa) setLoadPageRam(pa, loadPageAttrs);
+        return v;
     }
 
     private void store(long va, int size, long value) {
@@ -1187,6 +1270,7 @@ public final class Pe {
             throw externalAbort(va, true);
         }
         if (platform != null && platform.armedMonitors > 0) platform.clearMonitors(this, pa);
+        if (storePageRetry && (va & ~0xFFFL) == storePageVa) setStorePageRam(pa, storePageAttrs);
     }
 
     /**

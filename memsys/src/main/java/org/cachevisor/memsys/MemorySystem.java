@@ -258,6 +258,55 @@ public final class MemorySystem {
         ncPage[e] = page;
     }
 
+    // ----- the page-handle fast path (a PE's translation memo holds the RAM page of its last NC page) -----
+
+    /**
+     * The page handle of the Non-cacheable fast path: the bytes of the RAM page holding {@code pa}, if
+     * a Non-cacheable or Device access there may be served straight from them ({@link #ncPageRead},
+     * {@link #ncPageWrite}); {@link #PAGE_NOT_YET} for a RAM page never written (it reads as zeros
+     * through the slow path: ask again after an access); else null (not RAM, or a write with
+     * CTR_EL0.DIC = 1, which must look for L1I copies). A handle stays valid for good (see the class
+     * comment on the page memo). Cold (an address-map lookup): callers keep the handle with their
+     * translation.
+     */
+    public byte[] ncPageHandle(long pa, boolean write) {
+        if (write && dic) return null;
+        AddressMap.Region r = map.find(pa);
+        if (r == null || r.kind() != AddressMap.Kind.RAM) return null;
+        byte[] page = r.ram.pageOrNull(pa - r.basePa());
+        return page == null ? PAGE_NOT_YET : page;
+    }
+
+    /** {@link #ncPageHandle}'s answer for a RAM page never written (not a handle: never pass it on). */
+    public static final byte[] PAGE_NOT_YET = new byte[0];
+
+    /**
+     * Whether a fast-path access may happen now: nobody observes and no adversary action is due at the
+     * next access. True before {@link #ncPageRead}/{@link #ncPageWrite}, which change that.
+     */
+    public boolean fastAccessAllowed() {
+        return seq < fastSeqLimit && advCountdown > 1;
+    }
+
+    /**
+     * A Non-cacheable or Device read of {@code size} (1, 2, 4 or 8) bytes at {@code pa}, naturally
+     * aligned, from {@code page} = {@link #ncPageHandle}(pa, false), just after
+     * {@link #fastAccessAllowed()} returned true: exactly what {@link #read} does for it (the RAM
+     * bytes, seq + 1 for the onRead event nobody observes, the adversary's tick), without the checks.
+     */
+    public long ncPageRead(byte[] page, long pa, int size) {
+        advCountdown--;
+        seq++;
+        return LittleEndian.get(page, (int) pa & SparseRam.PAGE_MASK, size);
+    }
+
+    /** The write counterpart of {@link #ncPageRead}: {@code page} = {@link #ncPageHandle}(pa, true); as {@link #write}. */
+    public void ncPageWrite(byte[] page, long pa, int size, long value) {
+        advCountdown--;
+        seq++;
+        LittleEndian.put(page, (int) pa & SparseRam.PAGE_MASK, size, value);
+    }
+
     /** With CTR_EL0.DIC: whether no L1I holds linePa (a data write then has no L1I copy to remove). */
     private boolean noInstructionCopies(long linePa) {
         for (int m = 0; m < peCount; m++) {
