@@ -674,13 +674,25 @@ public final class Pe {
                     case Op.LDR_X_UIMM: {
                         long baseVa = r[di.n];
                         long va = baseVa + di.imm;
-                        byte[] page = loadPageRam;
-                        // Non-cacheable RAM page in the memo, naturally aligned (one compare): straight to RAM.
-                        if ((va & ~0xFF8L) == loadPageVa && page != null && !(di.spBase && spAlignCheck)
-                                && mem.fastAccessAllowed()) {
-                            r[di.t] = mem.ncPageRead(page, va, 8);
-                            pc += 4;
-                            break;
+                        // The page memo hit and the access naturally aligned (one compare: the memo's VA has
+                        // its low 12 bits clear): a cacheable access tries the memory system's L1D hit path, a
+                        // Non-cacheable one with a RAM page handle goes straight to the page; neither can
+                        // fault, reach a device or change the L1I, so pc and the count stay in locals.
+                        if ((va & ~0xFF8L) == loadPageVa && !(di.spBase && spAlignCheck)) {
+                            byte[] page = loadPageRam;
+                            if (page == null) {
+                                if (mem.tryReadCached(index, va + loadPageDelta, 8, loadPageAttrs)) {
+                                    r[di.t] = mem.fastValue();
+                                    pc += 4;
+                                    break;
+                                }
+                            } else if ((page != MemorySystem.PAGE_NOT_YET
+                                    || (page = setLoadPageRam(va + loadPageDelta, loadPageAttrs)) != MemorySystem.PAGE_NOT_YET)
+                                    && mem.fastAccessAllowed()) {
+                                r[di.t] = mem.ncPageRead(page, va, 8);
+                                pc += 4;
+                                break;
+                            }
                         }
                         this.pc = pc;
                         instructions = count;
@@ -698,13 +710,21 @@ public final class Pe {
                     case Op.LDR_W_UIMM: {
                         long baseVa = r[di.n];
                         long va = baseVa + di.imm;
-                        byte[] page = loadPageRam;
-                        // Non-cacheable RAM page in the memo, naturally aligned (one compare): straight to RAM.
-                        if ((va & ~0xFFCL) == loadPageVa && page != null && !(di.spBase && spAlignCheck)
-                                && mem.fastAccessAllowed()) {
-                            r[di.t] = mem.ncPageRead(page, va, 4);
-                            pc += 4;
-                            break;
+                        if ((va & ~0xFFCL) == loadPageVa && !(di.spBase && spAlignCheck)) {
+                            byte[] page = loadPageRam;
+                            if (page == null) {
+                                if (mem.tryReadCached(index, va + loadPageDelta, 4, loadPageAttrs)) {
+                                    r[di.t] = mem.fastValue();
+                                    pc += 4;
+                                    break;
+                                }
+                            } else if ((page != MemorySystem.PAGE_NOT_YET
+                                    || (page = setLoadPageRam(va + loadPageDelta, loadPageAttrs)) != MemorySystem.PAGE_NOT_YET)
+                                    && mem.fastAccessAllowed()) {
+                                r[di.t] = mem.ncPageRead(page, va, 4);
+                                pc += 4;
+                                break;
+                            }
                         }
                         this.pc = pc;
                         instructions = count;
@@ -722,13 +742,21 @@ public final class Pe {
                     case Op.LDRB_UIMM: {
                         long baseVa = r[di.n];
                         long va = baseVa + di.imm;
-                        byte[] page = loadPageRam;
-                        // Non-cacheable RAM page in the memo, naturally aligned (one compare): straight to RAM.
-                        if ((va & ~0xFFFL) == loadPageVa && page != null && !(di.spBase && spAlignCheck)
-                                && mem.fastAccessAllowed()) {
-                            r[di.t] = mem.ncPageRead(page, va, 1);
-                            pc += 4;
-                            break;
+                        if ((va & ~0xFFFL) == loadPageVa && !(di.spBase && spAlignCheck)) {
+                            byte[] page = loadPageRam;
+                            if (page == null) {
+                                if (mem.tryReadCached(index, va + loadPageDelta, 1, loadPageAttrs)) {
+                                    r[di.t] = mem.fastValue();
+                                    pc += 4;
+                                    break;
+                                }
+                            } else if ((page != MemorySystem.PAGE_NOT_YET
+                                    || (page = setLoadPageRam(va + loadPageDelta, loadPageAttrs)) != MemorySystem.PAGE_NOT_YET)
+                                    && mem.fastAccessAllowed()) {
+                                r[di.t] = mem.ncPageRead(page, va, 1);
+                                pc += 4;
+                                break;
+                            }
                         }
                         this.pc = pc;
                         instructions = count;
@@ -746,14 +774,24 @@ public final class Pe {
                     case Op.STR_X_UIMM: {
                         long baseVa = r[di.n];
                         long va = baseVa + di.imm;
-                        byte[] page = storePageRam;
-                        // Non-cacheable RAM page in the memo, naturally aligned (one compare): straight to RAM.
-                        if ((va & ~0xFF8L) == storePageVa && page != null && !(di.spBase && spAlignCheck)
-                                && mem.fastAccessAllowed()) {
-                            mem.ncPageWrite(page, va, 8, r[di.t]);
-                            if (platform != null && platform.armedMonitors > 0) platform.clearMonitors(this, va + storePageDelta);
-                            pc += 4;
-                            break;
+                        if ((va & ~0xFF8L) == storePageVa && !(di.spBase && spAlignCheck)) { // as for the loads
+                            byte[] page = storePageRam;
+                            boolean done;
+                            if (page == null) {
+                                done = mem.tryWrite(index, va + storePageDelta, 8, storePageAttrs, r[di.t]);
+                            } else if ((page != MemorySystem.PAGE_NOT_YET
+                                    || (page = setStorePageRam(va + storePageDelta, storePageAttrs)) != MemorySystem.PAGE_NOT_YET)
+                                    && mem.fastAccessAllowed()) {
+                                mem.ncPageWrite(page, va, 8, r[di.t]);
+                                done = true;
+                            } else {
+                                done = false;
+                            }
+                            if (done) {
+                                if (platform != null && platform.armedMonitors > 0) platform.clearMonitors(this, va + storePageDelta);
+                                pc += 4;
+                                break;
+                            }
                         }
                         this.pc = pc;
                         instructions = count;
@@ -771,14 +809,24 @@ public final class Pe {
                     case Op.STR_W_UIMM: {
                         long baseVa = r[di.n];
                         long va = baseVa + di.imm;
-                        byte[] page = storePageRam;
-                        // Non-cacheable RAM page in the memo, naturally aligned (one compare): straight to RAM.
-                        if ((va & ~0xFFCL) == storePageVa && page != null && !(di.spBase && spAlignCheck)
-                                && mem.fastAccessAllowed()) {
-                            mem.ncPageWrite(page, va, 4, r[di.t]);
-                            if (platform != null && platform.armedMonitors > 0) platform.clearMonitors(this, va + storePageDelta);
-                            pc += 4;
-                            break;
+                        if ((va & ~0xFFCL) == storePageVa && !(di.spBase && spAlignCheck)) { // as for the loads
+                            byte[] page = storePageRam;
+                            boolean done;
+                            if (page == null) {
+                                done = mem.tryWrite(index, va + storePageDelta, 4, storePageAttrs, r[di.t]);
+                            } else if ((page != MemorySystem.PAGE_NOT_YET
+                                    || (page = setStorePageRam(va + storePageDelta, storePageAttrs)) != MemorySystem.PAGE_NOT_YET)
+                                    && mem.fastAccessAllowed()) {
+                                mem.ncPageWrite(page, va, 4, r[di.t]);
+                                done = true;
+                            } else {
+                                done = false;
+                            }
+                            if (done) {
+                                if (platform != null && platform.armedMonitors > 0) platform.clearMonitors(this, va + storePageDelta);
+                                pc += 4;
+                                break;
+                            }
                         }
                         this.pc = pc;
                         instructions = count;
@@ -796,15 +844,25 @@ public final class Pe {
                     case Op.STR_X_POST: {
                         long baseVa = r[di.n];
                         long va = baseVa;
-                        byte[] page = storePageRam;
-                        // Non-cacheable RAM page in the memo, naturally aligned (one compare): straight to RAM.
-                        if ((va & ~0xFF8L) == storePageVa && page != null && !(di.spBase && spAlignCheck)
-                                && mem.fastAccessAllowed()) {
-                            mem.ncPageWrite(page, va, 8, r[di.t]);
-                            r[di.n] = baseVa + di.imm;
-                            if (platform != null && platform.armedMonitors > 0) platform.clearMonitors(this, va + storePageDelta);
-                            pc += 4;
-                            break;
+                        if ((va & ~0xFF8L) == storePageVa && !(di.spBase && spAlignCheck)) { // as for the loads
+                            byte[] page = storePageRam;
+                            boolean done;
+                            if (page == null) {
+                                done = mem.tryWrite(index, va + storePageDelta, 8, storePageAttrs, r[di.t]);
+                            } else if ((page != MemorySystem.PAGE_NOT_YET
+                                    || (page = setStorePageRam(va + storePageDelta, storePageAttrs)) != MemorySystem.PAGE_NOT_YET)
+                                    && mem.fastAccessAllowed()) {
+                                mem.ncPageWrite(page, va, 8, r[di.t]);
+                                done = true;
+                            } else {
+                                done = false;
+                            }
+                            if (done) {
+                                r[di.n] = baseVa + di.imm;
+                                if (platform != null && platform.armedMonitors > 0) platform.clearMonitors(this, va + storePageDelta);
+                                pc += 4;
+                                break;
+                            }
                         }
                         this.pc = pc;
                         instructions = count;
@@ -1053,23 +1111,18 @@ public final class Pe {
     private int loadPageAttrs, storePageAttrs;
     // For a Non-cacheable (or Device) memo page that is RAM: the memory system's page handle
     // (MemorySystem.ncPageHandle), so run() serves aligned loads and stores there inline; else null.
-    // While the RAM page was never written (PAGE_NOT_YET), *PageRetry asks again after each access
-    // through the memory system (a store allocates the page).
+    // MemorySystem.PAGE_NOT_YET while the RAM page was never written: run() then asks again (a store
+    // allocates the page).
     private byte[] loadPageRam, storePageRam;
-    private boolean loadPageRetry, storePageRetry;
 
-    /** Sets the load memo's page handle from {@link MemorySystem#ncPageHandle} for pa (attrs: the memo's). */
-    private void setLoadPageRam(long pa, int attrs) {
-        byte[] h = Attrs.cacheable(attrs) ? null : mem.ncPageHandle(pa, false);
-        loadPageRetry = h == MemorySystem.PAGE_NOT_YET;
-        loadPageRam = loadPageRetry ? null : h;
+    /** The load memo's page handle for pa (attrs: the memo's), kept in {@link #loadPageRam}. */
+    private byte[] setLoadPageRam(long pa, int attrs) {
+        return loadPageRam = Attrs.cacheable(attrs) ? null : mem.ncPageHandle(pa, false);
     }
 
     /** As {@link #setLoadPageRam}, for the store memo. */
-    private void setStorePageRam(long pa, int attrs) {
-        byte[] h = Attrs.cacheable(attrs) ? null : mem.ncPageHandle(pa, true);
-        storePageRetry = h == MemorySystem.PAGE_NOT_YET;
-        storePageRam = storePageRetry ? null : h;
+    private byte[] setStorePageRam(long pa, int attrs) {
+        return storePageRam = Attrs.cacheable(attrs) ? null : mem.ncPageHandle(pa, true);
     }
 
     /**
@@ -1237,14 +1290,11 @@ public final class Pe {
             checkAlignment(va, size, attrs, false, false);
             if ((va & 0xFFF) + size > 0x1000 && regime != REGIME_FLAT_WB) return loadCrossing(va, size);
         }
-        long v;
         try {
-            v = mem.read(index, agent, AccessKind.LOAD, pa, size, attrs);
+            return mem.read(index, agent, AccessKind.LOAD, pa, size, attrs);
         } catch (BusError e) {
             throw externalAbort(va, false);
         }
-        if (loadPageRetry && (va & ~0xFFFL) == loadPageVa) setLoadPageRam(pa, loadPageAttrs);
-        return v;
     }
 
     private void store(long va, int size, long value) {
@@ -1270,7 +1320,6 @@ public final class Pe {
             throw externalAbort(va, true);
         }
         if (platform != null && platform.armedMonitors > 0) platform.clearMonitors(this, pa);
-        if (storePageRetry && (va & ~0xFFFL) == storePageVa) setStorePageRam(pa, storePageAttrs);
     }
 
     /**

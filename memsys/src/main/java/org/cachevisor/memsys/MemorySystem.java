@@ -72,6 +72,12 @@ import java.util.Arrays;
  * With CTR_EL0.DIC = 1 a data write must also remove the line from every L1I; the fast write paths
  * are then taken only if no L1I holds the line (nothing to remove, no line event).
  *
+ * <p>A PE's interpreter loop reaches the same fast paths without the slow path's call behind them:
+ * {@link #tryReadCached} and {@link #tryWrite} (true if a fast path applied, else nothing changed),
+ * and for a Non-cacheable page it keeps with its translation the page's bytes
+ * ({@link #ncPageHandle}), checks {@link #fastAccessAllowed} and calls {@link #ncPageRead} /
+ * {@link #ncPageWrite}. {@code FastPathProperties} checks all of these against the slow path.
+ *
  * <p>Each L1 remembers its last hit ({@link Cache#lookup}), re-validated by the tag, so a run of
  * accesses to one line costs one compare instead of a way scan. The RAM page memo is a
  * direct-mapped table of {@value #NC_PAGES} allocated RAM pages (page PA -> the page's bytes); it
@@ -114,6 +120,8 @@ public final class MemorySystem {
     private final byte[][] ncPage = new byte[NC_PAGES][];
     private final byte[] lineBuf;
     private final byte[] scratch16 = new byte[16];
+    /** {@link #tryReadCached}'s result. */
+    private long fastValue;
 
     private MemoryObserver[] observers = new MemoryObserver[0];
     private boolean observed;
@@ -236,6 +244,44 @@ public final class MemorySystem {
             }
         }
         return readSlow(pe, agent, kind, pa, size, attrs);
+    }
+
+    /**
+     * The cacheable fast path of {@link #read} alone, for a caller with a slow path of its own (a PE's
+     * interpreter loop): if it applies (a Normal Write-Back or Write-Through read hitting PE
+     * {@code pe}'s L1D inside one line, nobody observing, no adversary action due) does exactly what
+     * read() does and returns true, the value in {@link #fastValue()}; else returns false having
+     * changed nothing (then call read()). Never throws.
+     */
+    public boolean tryReadCached(int pe, long pa, int size, int attrs) {
+        int off = (int) pa & lineOffMask;
+        if (seq < fastSeqLimit && advCountdown > 1 && legalSize(size) && off + size <= lineSize
+                && (attrs & Attrs.TYPE_MASK) >= Attrs.NORMAL_WT) {
+            Cache[] caches = l1d;
+            if (pe >= 0 && pe < caches.length) {
+                Cache c = caches[pe];
+                int slot = c.lookup(pa - off);
+                if (slot >= 0) {
+                    advCountdown--; // the tick of the access
+                    seq++; // the onRead event nobody observes
+                    fastValue = LittleEndian.get(c.data, (slot << lineShift) + off, size);
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The value the last successful {@link #tryReadCached} read. */
+    public long fastValue() { return fastValue; }
+
+    /**
+     * The fast paths of {@link #write} alone, for a caller with a slow path of its own: true if one
+     * applied (the write done exactly as write() does it), else false having changed nothing (then
+     * call write()). Never throws.
+     */
+    public boolean tryWrite(int pe, long pa, int size, int attrs, long value) {
+        return writeFast(pe, pa, size, attrs, value);
     }
 
     /** Whether {@code size} is 1, 2, 4 or 8: in 1..8 and a power of two, in one test. */

@@ -82,6 +82,31 @@ class FastPathTest {
     }
 
     @Test
+    void tryReadCachedAndTryWrite_takeOnlyTheFastPaths_andChangeNothingWhenTheyDoNot() {
+        MemorySystem ms = defaults();
+        long pa = RAM + 0x3040;
+        assertThat(ms.tryReadCached(0, pa, 8, WB)).isFalse(); // not in the L1D: the caller must read()
+        assertThat(ms.tryWrite(0, pa, 8, WB, 5)).isFalse(); // not dirty in the L1D
+        assertThat(ms.seq()).isZero();
+        assertThat(ms.lineState(l1dId(0), pa)).isEqualTo(LineState.INVALID);
+        ms.write(0, 0, STORE, pa, 8, WB, 0x1122_3344_5566_7788L); // slow path: allocates the line DIRTY
+        long seq = ms.seq();
+        int countdown = ms.advCountdown;
+        assertThat(ms.tryReadCached(0, pa + 2, 2, WB)).isTrue();
+        assertThat(ms.fastValue()).isEqualTo(0x5566L);
+        assertThat(ms.tryWrite(0, pa + 4, 4, WB, 0xAABB_CCDDL)).isTrue(); // (DIRTY, LOCAL_WRITE): UPDATE + onWrite
+        assertThat(ms.seq()).isEqualTo(seq + 1 + 2);
+        assertThat(ms.advCountdown).isEqualTo(countdown - 2);
+        assertThat(ms.read(0, 0, LOAD, pa, 8, WB)).isEqualTo(0xAABB_CCDD_5566_7788L);
+        assertThat(ms.tryReadCached(0, pa, 8, NC)).isFalse(); // Non-cacheable: not this path
+        assertThat(ms.tryReadCached(1, pa, 8, WB)).isFalse(); // no PE 1 in this configuration
+        assertThat(ms.tryReadCached(0, pa + 60, 8, WB)).isFalse(); // straddles two lines
+        ms.addObserver(new Recorder());
+        assertThat(ms.tryReadCached(0, pa, 8, WB)).isFalse(); // observed: every access takes the slow path
+        assertThat(ms.tryWrite(0, pa, 8, WB, 1)).isFalse();
+    }
+
+    @Test
     void ncPageHandle_forAWriteWithDic_isNull_andNoFastAccessWhileObserved() {
         MemorySystem dic = with(MemConfig.defaults().withIdcDic(false, true));
         dic.write(-1, 0, STORE, RAM, 8, NC, 1);
