@@ -676,12 +676,33 @@ public final class Pe {
                         pc += di.imm;
                         break;
                     case Op.LDR_X_UIMM: {
+                        long baseVa = r[di.n];
+                        long va = baseVa + di.imm;
+                        // The page memo hit and the access naturally aligned (one compare: the memo's VA has
+                        // its low 12 bits clear): a cacheable access tries the memory system's L1D hit path, a
+                        // Non-cacheable one with a RAM page handle goes straight to the page; neither can
+                        // fault, reach a device or change the L1I, so pc and the count stay in locals.
+                        if ((va & ~0xFF8L) == loadPageVa && !(di.spBase && spAlignCheck)) {
+                            byte[] page = loadPageRam;
+                            if (page == null) {
+                                if (mem.tryReadCached(index, va + loadPageDelta, 8, loadPageAttrs)) {
+                                    r[di.t] = mem.fastValue();
+                                    pc += 4;
+                                    break;
+                                }
+                            } else if ((page != MemorySystem.PAGE_NOT_YET
+                                    || (page = setLoadPageRam(va + loadPageDelta, loadPageAttrs)) != MemorySystem.PAGE_NOT_YET)
+                                    && mem.fastAccessAllowed()) {
+                                r[di.t] = mem.ncPageRead(page, va, 8);
+                                pc += 4;
+                                break;
+                            }
+                        }
                         this.pc = pc;
                         instructions = count;
                         currentWord = di.word;
-                        long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
-                        r[di.t] = load(baseVa + di.imm, 8);
+                        r[di.t] = load(va, 8);
                         pc += 4;
                         // A data access may change the L1I (e.g. an L2 eviction); see the default case.
                         if (mem.l1iGeneration(index) != gen) {
@@ -691,12 +712,29 @@ public final class Pe {
                         break;
                     }
                     case Op.LDR_W_UIMM: {
+                        long baseVa = r[di.n];
+                        long va = baseVa + di.imm;
+                        if ((va & ~0xFFCL) == loadPageVa && !(di.spBase && spAlignCheck)) {
+                            byte[] page = loadPageRam;
+                            if (page == null) {
+                                if (mem.tryReadCached(index, va + loadPageDelta, 4, loadPageAttrs)) {
+                                    r[di.t] = mem.fastValue();
+                                    pc += 4;
+                                    break;
+                                }
+                            } else if ((page != MemorySystem.PAGE_NOT_YET
+                                    || (page = setLoadPageRam(va + loadPageDelta, loadPageAttrs)) != MemorySystem.PAGE_NOT_YET)
+                                    && mem.fastAccessAllowed()) {
+                                r[di.t] = mem.ncPageRead(page, va, 4);
+                                pc += 4;
+                                break;
+                            }
+                        }
                         this.pc = pc;
                         instructions = count;
                         currentWord = di.word;
-                        long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
-                        r[di.t] = load(baseVa + di.imm, 4);
+                        r[di.t] = load(va, 4);
                         pc += 4;
                         // A data access may change the L1I (e.g. an L2 eviction); see the default case.
                         if (mem.l1iGeneration(index) != gen) {
@@ -706,12 +744,29 @@ public final class Pe {
                         break;
                     }
                     case Op.LDRB_UIMM: {
+                        long baseVa = r[di.n];
+                        long va = baseVa + di.imm;
+                        if ((va & ~0xFFFL) == loadPageVa && !(di.spBase && spAlignCheck)) {
+                            byte[] page = loadPageRam;
+                            if (page == null) {
+                                if (mem.tryReadCached(index, va + loadPageDelta, 1, loadPageAttrs)) {
+                                    r[di.t] = mem.fastValue();
+                                    pc += 4;
+                                    break;
+                                }
+                            } else if ((page != MemorySystem.PAGE_NOT_YET
+                                    || (page = setLoadPageRam(va + loadPageDelta, loadPageAttrs)) != MemorySystem.PAGE_NOT_YET)
+                                    && mem.fastAccessAllowed()) {
+                                r[di.t] = mem.ncPageRead(page, va, 1);
+                                pc += 4;
+                                break;
+                            }
+                        }
                         this.pc = pc;
                         instructions = count;
                         currentWord = di.word;
-                        long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
-                        r[di.t] = load(baseVa + di.imm, 1);
+                        r[di.t] = load(va, 1);
                         pc += 4;
                         // A data access may change the L1I (e.g. an L2 eviction); see the default case.
                         if (mem.l1iGeneration(index) != gen) {
@@ -721,12 +776,32 @@ public final class Pe {
                         break;
                     }
                     case Op.STR_X_UIMM: {
+                        long baseVa = r[di.n];
+                        long va = baseVa + di.imm;
+                        if ((va & ~0xFF8L) == storePageVa && !(di.spBase && spAlignCheck)) { // as for the loads
+                            byte[] page = storePageRam;
+                            boolean done;
+                            if (page == null) {
+                                done = mem.tryWrite(index, va + storePageDelta, 8, storePageAttrs, r[di.t]);
+                            } else if ((page != MemorySystem.PAGE_NOT_YET
+                                    || (page = setStorePageRam(va + storePageDelta, storePageAttrs)) != MemorySystem.PAGE_NOT_YET)
+                                    && mem.fastAccessAllowed()) {
+                                mem.ncPageWrite(page, va, 8, r[di.t]);
+                                done = true;
+                            } else {
+                                done = false;
+                            }
+                            if (done) {
+                                if (platform != null && platform.armedMonitors > 0) platform.clearMonitors(this, va + storePageDelta);
+                                pc += 4;
+                                break;
+                            }
+                        }
                         this.pc = pc;
                         instructions = count;
                         currentWord = di.word;
-                        long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
-                        store(baseVa + di.imm, 8, r[di.t]);
+                        store(va, 8, r[di.t]);
                         pc += 4;
                         // A data access may change the L1I (e.g. an L2 eviction); see the default case.
                         if (mem.l1iGeneration(index) != gen) {
@@ -736,12 +811,32 @@ public final class Pe {
                         break;
                     }
                     case Op.STR_W_UIMM: {
+                        long baseVa = r[di.n];
+                        long va = baseVa + di.imm;
+                        if ((va & ~0xFFCL) == storePageVa && !(di.spBase && spAlignCheck)) { // as for the loads
+                            byte[] page = storePageRam;
+                            boolean done;
+                            if (page == null) {
+                                done = mem.tryWrite(index, va + storePageDelta, 4, storePageAttrs, r[di.t]);
+                            } else if ((page != MemorySystem.PAGE_NOT_YET
+                                    || (page = setStorePageRam(va + storePageDelta, storePageAttrs)) != MemorySystem.PAGE_NOT_YET)
+                                    && mem.fastAccessAllowed()) {
+                                mem.ncPageWrite(page, va, 4, r[di.t]);
+                                done = true;
+                            } else {
+                                done = false;
+                            }
+                            if (done) {
+                                if (platform != null && platform.armedMonitors > 0) platform.clearMonitors(this, va + storePageDelta);
+                                pc += 4;
+                                break;
+                            }
+                        }
                         this.pc = pc;
                         instructions = count;
                         currentWord = di.word;
-                        long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
-                        store(baseVa + di.imm, 4, r[di.t]);
+                        store(va, 4, r[di.t]);
                         pc += 4;
                         // A data access may change the L1I (e.g. an L2 eviction); see the default case.
                         if (mem.l1iGeneration(index) != gen) {
@@ -751,10 +846,31 @@ public final class Pe {
                         break;
                     }
                     case Op.STR_X_POST: {
+                        long baseVa = r[di.n];
+                        long va = baseVa;
+                        if ((va & ~0xFF8L) == storePageVa && !(di.spBase && spAlignCheck)) { // as for the loads
+                            byte[] page = storePageRam;
+                            boolean done;
+                            if (page == null) {
+                                done = mem.tryWrite(index, va + storePageDelta, 8, storePageAttrs, r[di.t]);
+                            } else if ((page != MemorySystem.PAGE_NOT_YET
+                                    || (page = setStorePageRam(va + storePageDelta, storePageAttrs)) != MemorySystem.PAGE_NOT_YET)
+                                    && mem.fastAccessAllowed()) {
+                                mem.ncPageWrite(page, va, 8, r[di.t]);
+                                done = true;
+                            } else {
+                                done = false;
+                            }
+                            if (done) {
+                                r[di.n] = baseVa + di.imm;
+                                if (platform != null && platform.armedMonitors > 0) platform.clearMonitors(this, va + storePageDelta);
+                                pc += 4;
+                                break;
+                            }
+                        }
                         this.pc = pc;
                         instructions = count;
                         currentWord = di.word;
-                        long baseVa = r[di.n];
                         if (di.spBase && spAlignCheck && (baseVa & 15) != 0) throw spAlignmentFault();
                         store(baseVa, 8, r[di.t]);
                         r[di.n] = baseVa + di.imm;
@@ -997,6 +1113,21 @@ public final class Pe {
     private long loadPageVa = -1L, storePageVa = -1L;
     private long loadPageDelta, storePageDelta;
     private int loadPageAttrs, storePageAttrs;
+    // For a Non-cacheable (or Device) memo page that is RAM: the memory system's page handle
+    // (MemorySystem.ncPageHandle), so run() serves aligned loads and stores there inline; else null.
+    // MemorySystem.PAGE_NOT_YET while the RAM page was never written: run() then asks again (a store
+    // allocates the page).
+    private byte[] loadPageRam, storePageRam;
+
+    /** The load memo's page handle for pa (attrs: the memo's), kept in {@link #loadPageRam}. */
+    private byte[] setLoadPageRam(long pa, int attrs) {
+        return loadPageRam = Attrs.cacheable(attrs) ? null : mem.ncPageHandle(pa, false);
+    }
+
+    /** As {@link #setLoadPageRam}, for the store memo. */
+    private byte[] setStorePageRam(long pa, int attrs) {
+        return storePageRam = Attrs.cacheable(attrs) ? null : mem.ncPageHandle(pa, true);
+    }
 
     /**
      * The one translation step for data accesses: returns the PA and leaves the attributes in
@@ -1024,6 +1155,7 @@ public final class Pe {
             loadPageVa = va & ~0xFFFL;
             loadPageDelta = (pa & ~0xFFFL) - loadPageVa;
             loadPageAttrs = accAttrs;
+            setLoadPageRam(pa, accAttrs);
         }
         return pa;
     }
@@ -1035,6 +1167,7 @@ public final class Pe {
             storePageVa = va & ~0xFFFL;
             storePageDelta = (pa & ~0xFFFL) - storePageVa;
             storePageAttrs = accAttrs;
+            setStorePageRam(pa, accAttrs);
         }
         return pa;
     }

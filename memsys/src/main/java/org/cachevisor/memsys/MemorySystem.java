@@ -72,6 +72,12 @@ import java.util.Arrays;
  * With CTR_EL0.DIC = 1 a data write must also remove the line from every L1I; the fast write paths
  * are then taken only if no L1I holds the line (nothing to remove, no line event).
  *
+ * <p>A PE's interpreter loop reaches the same fast paths without the slow path's call behind them:
+ * {@link #tryReadCached} and {@link #tryWrite} (true if a fast path applied, else nothing changed),
+ * and for a Non-cacheable page it keeps with its translation the page's bytes
+ * ({@link #ncPageHandle}), checks {@link #fastAccessAllowed} and calls {@link #ncPageRead} /
+ * {@link #ncPageWrite}. {@code FastPathProperties} checks all of these against the slow path.
+ *
  * <p>Each L1 remembers its last hit ({@link Cache#lookup}), re-validated by the tag, so a run of
  * accesses to one line costs one compare instead of a way scan. The RAM page memo is a
  * direct-mapped table of {@value #NC_PAGES} allocated RAM pages (page PA -> the page's bytes); it
@@ -114,6 +120,8 @@ public final class MemorySystem {
     private final byte[][] ncPage = new byte[NC_PAGES][];
     private final byte[] lineBuf;
     private final byte[] scratch16 = new byte[16];
+    /** {@link #tryReadCached}'s result. */
+    private long fastValue;
 
     private MemoryObserver[] observers = new MemoryObserver[0];
     private boolean observed;
@@ -240,6 +248,44 @@ public final class MemorySystem {
         return readSlow(pe, agent, kind, pa, size, attrs);
     }
 
+    /**
+     * The cacheable fast path of {@link #read} alone, for a caller with a slow path of its own (a PE's
+     * interpreter loop): if it applies (a Normal Write-Back or Write-Through read hitting PE
+     * {@code pe}'s L1D inside one line, nobody observing, no adversary action due) does exactly what
+     * read() does and returns true, the value in {@link #fastValue()}; else returns false having
+     * changed nothing (then call read()). Never throws.
+     */
+    public boolean tryReadCached(int pe, long pa, int size, int attrs) {
+        int off = (int) pa & lineOffMask;
+        if (seq < fastSeqLimit && advCountdown > 1 && legalSize(size) && off + size <= lineSize
+                && (attrs & Attrs.TYPE_MASK) >= Attrs.NORMAL_WT) {
+            Cache[] caches = l1d;
+            if (pe >= 0 && pe < caches.length) {
+                Cache c = caches[pe];
+                int slot = c.lookup(pa - off);
+                if (slot >= 0) {
+                    advCountdown--; // the tick of the access
+                    seq++; // the onRead event nobody observes
+                    fastValue = LittleEndian.get(c.data, (slot << lineShift) + off, size);
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The value the last successful {@link #tryReadCached} read. */
+    public long fastValue() { return fastValue; }
+
+    /**
+     * The fast paths of {@link #write} alone, for a caller with a slow path of its own: true if one
+     * applied (the write done exactly as write() does it), else false having changed nothing (then
+     * call write()). Never throws.
+     */
+    public boolean tryWrite(int pe, long pa, int size, int attrs, long value) {
+        return writeFast(pe, pa, size, attrs, value);
+    }
+
     /** Whether {@code size} is 1, 2, 4 or 8: in 1..8 and a power of two, in one test. */
     private static boolean legalSize(int size) {
         return (((size - 1) & ~7) | (size & (size - 1))) == 0;
@@ -258,6 +304,55 @@ public final class MemorySystem {
         int e = (int) (pa >>> SparseRam.PAGE_SHIFT) & (NC_PAGES - 1);
         ncPagePa[e] = pa & ~(long) SparseRam.PAGE_MASK;
         ncPage[e] = page;
+    }
+
+    // ----- the page-handle fast path (a PE's translation memo holds the RAM page of its last NC page) -----
+
+    /**
+     * The page handle of the Non-cacheable fast path: the bytes of the RAM page holding {@code pa}, if
+     * a Non-cacheable or Device access there may be served straight from them ({@link #ncPageRead},
+     * {@link #ncPageWrite}); {@link #PAGE_NOT_YET} for a RAM page never written (it reads as zeros
+     * through the slow path: ask again after an access); else null (not RAM, or a write with
+     * CTR_EL0.DIC = 1, which must look for L1I copies). A handle stays valid for good (see the class
+     * comment on the page memo). Cold (an address-map lookup): callers keep the handle with their
+     * translation.
+     */
+    public byte[] ncPageHandle(long pa, boolean write) {
+        if (write && dic) return null;
+        AddressMap.Region r = map.find(pa);
+        if (r == null || r.kind() != AddressMap.Kind.RAM) return null;
+        byte[] page = r.ram.pageOrNull(pa - r.basePa());
+        return page == null ? PAGE_NOT_YET : page;
+    }
+
+    /** {@link #ncPageHandle}'s answer for a RAM page never written (not a handle: never pass it on). */
+    public static final byte[] PAGE_NOT_YET = new byte[0];
+
+    /**
+     * Whether a fast-path access may happen now: nobody observes and no adversary action is due at the
+     * next access. True before {@link #ncPageRead}/{@link #ncPageWrite}, which change that.
+     */
+    public boolean fastAccessAllowed() {
+        return seq < fastSeqLimit && advCountdown > 1;
+    }
+
+    /**
+     * A Non-cacheable or Device read of {@code size} (1, 2, 4 or 8) bytes at {@code pa}, naturally
+     * aligned, from {@code page} = {@link #ncPageHandle}(pa, false), just after
+     * {@link #fastAccessAllowed()} returned true: exactly what {@link #read} does for it (the RAM
+     * bytes, seq + 1 for the onRead event nobody observes, the adversary's tick), without the checks.
+     */
+    public long ncPageRead(byte[] page, long pa, int size) {
+        advCountdown--;
+        seq++;
+        return LittleEndian.get(page, (int) pa & SparseRam.PAGE_MASK, size);
+    }
+
+    /** The write counterpart of {@link #ncPageRead}: {@code page} = {@link #ncPageHandle}(pa, true); as {@link #write}. */
+    public void ncPageWrite(byte[] page, long pa, int size, long value) {
+        advCountdown--;
+        seq++;
+        LittleEndian.put(page, (int) pa & SparseRam.PAGE_MASK, size, value);
     }
 
     /** With CTR_EL0.DIC: whether no L1I holds linePa (a data write then has no L1I copy to remove). */

@@ -12,7 +12,9 @@ import net.jqwik.api.constraints.IntRange;
  * The fast paths of read/write/fetch32 change nothing observable: a memory system with no observer
  * (fast paths taken whenever they apply) and one with an observer attached (every access takes the
  * slow path, the reference here) run the same random sequence of accesses of every kind (cacheable
- * Write-Back and Write-Through, Non-cacheable and Device with and without a PE, fetches, accesses
+ * Write-Back and Write-Through, Non-cacheable and Device with and without a PE, also as a PE's
+ * interpreter loop makes them: through the page handle ({@link MemorySystem#ncPageHandle}) and
+ * {@link MemorySystem#tryReadCached}/{@link MemorySystem#tryWrite} before read/write), fetches, accesses
  * straddling lines, pages aliasing in the RAM page memo, illegal arguments), maintenance, and
  * adversary actions (random and scripted, some scheduled while running), with CTR_EL0.IDC/DIC on or
  * off. After every operation both return the same value (or throw the same exception) and have the
@@ -112,14 +114,28 @@ class FastPathProperties {
         int ncAttrs = r.nextBoolean() ? NC : DEV;
         int ncPe = r.nextInt(pes + 1) - 1; // -1: no cache hierarchy
         try {
-            if (op < 22) return "read " + ms.read(pe, pe, LOAD, pa, size, r.nextInt(6) == 0 ? WT : WB);
+            if (op < 22) {
+                int attrs = r.nextInt(6) == 0 ? WT : WB;
+                if (r.nextBoolean() && ms.tryReadCached(pe, pa, size, attrs)) return "read " + ms.fastValue();
+                return "read " + ms.read(pe, pe, LOAD, pa, size, attrs);
+            }
             if (op < 42) {
-                ms.write(pe, pe, STORE, pa, size, r.nextInt(6) == 0 ? WT : WB, value);
+                int attrs = r.nextInt(6) == 0 ? WT : WB;
+                if (!r.nextBoolean() || !ms.tryWrite(pe, pa, size, attrs, value)) ms.write(pe, pe, STORE, pa, size, attrs, value);
                 return "write";
             }
-            if (op < 56) return "nc read " + ms.read(ncPe, 0, LOAD, pa, size, ncAttrs);
+            if (op < 56) {
+                if (r.nextBoolean()) return "nc read " + ncReadByHandle(ms, ncPe, pa, size, ncAttrs);
+                return "nc read " + ms.read(ncPe, 0, LOAD, pa, size, ncAttrs);
+            }
             if (op < 70) {
-                ms.write(ncPe, 0, STORE, pa, size, ncAttrs, value);
+                switch (r.nextInt(3)) {
+                    case 0 -> ncWriteByHandle(ms, ncPe, pa, size, ncAttrs, value);
+                    case 1 -> {
+                        if (!ms.tryWrite(ncPe, pa, size, ncAttrs, value)) ms.write(ncPe, 0, STORE, pa, size, ncAttrs, value);
+                    }
+                    default -> ms.write(ncPe, 0, STORE, pa, size, ncAttrs, value);
+                }
                 return "nc write";
             }
             if (op < 78) return "fetch " + ms.fetch32(pe, pe, pa & ~3L, r.nextInt(4) == 0 ? NC : WB);
@@ -150,6 +166,27 @@ class FastPathProperties {
             return "op " + op;
         } catch (RuntimeException e) {
             return e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+    }
+
+    /**
+     * A Non-cacheable read as a PE's translation memo does it: through the page handle when the access
+     * is naturally aligned and a fast access is allowed (never while observed), else read().
+     */
+    private static long ncReadByHandle(MemorySystem ms, int pe, long pa, int size, int attrs) {
+        byte[] page = ms.ncPageHandle(pa, false);
+        if (page != null && page != MemorySystem.PAGE_NOT_YET && (pa & (size - 1)) == 0 && ms.fastAccessAllowed()) {
+            return ms.ncPageRead(page, pa, size);
+        }
+        return ms.read(pe, 0, LOAD, pa, size, attrs);
+    }
+
+    private static void ncWriteByHandle(MemorySystem ms, int pe, long pa, int size, int attrs, long value) {
+        byte[] page = ms.ncPageHandle(pa, true);
+        if (page != null && page != MemorySystem.PAGE_NOT_YET && (pa & (size - 1)) == 0 && ms.fastAccessAllowed()) {
+            ms.ncPageWrite(page, pa, size, value);
+        } else {
+            ms.write(pe, 0, STORE, pa, size, attrs, value);
         }
     }
 

@@ -47,6 +47,95 @@ class FastPathTest {
     }
 
     @Test
+    void ncPageHandle_isThePageOfWrittenRamOnly() {
+        MemorySystem ms = defaults();
+        ms.map().addMmio("uart", 0x0900_0000L, 0x1000, new MmioHandler() {
+            @Override public long read(int agent, long offset, int size) { return 0; }
+            @Override public void write(int agent, long offset, int size, long value) {}
+        });
+        assertThat(ms.ncPageHandle(RAM + 0x2008, false)).isSameAs(MemorySystem.PAGE_NOT_YET); // never written
+        assertThat(ms.ncPageHandle(RAM + 0x2008, true)).isSameAs(MemorySystem.PAGE_NOT_YET);
+        assertThat(ms.ncPageHandle(0x0900_0000L, false)).isNull(); // MMIO
+        assertThat(ms.ncPageHandle(0x1000L, false)).isNull(); // nothing mapped
+        assertThat(ms.seq()).isZero(); // asking is no access
+        ms.write(-1, 0, STORE, RAM + 0x2FF8, 8, NC, 0x1122_3344_5566_7788L);
+        byte[] page = ms.ncPageHandle(RAM + 0x2000, false);
+        assertThat(page).hasSize(4096).isSameAs(ms.ncPageHandle(RAM + 0x2ABC, true));
+        assertThat(ms.ncPageHandle(RAM + 0x3000, false)).isSameAs(MemorySystem.PAGE_NOT_YET); // the next page
+    }
+
+    @Test
+    void ncPageReadWrite_doWhatReadAndWriteDo_oneEventAndOneAdversaryTickEach() {
+        MemorySystem ms = defaults();
+        ms.write(-1, 0, STORE, RAM + 0x2100, 8, NC, 0x1122_3344_5566_7788L); // allocates the page
+        byte[] page = ms.ncPageHandle(RAM + 0x2100, true);
+        int countdown = ms.advCountdown;
+        assertThat(ms.fastAccessAllowed()).isTrue();
+        assertThat(ms.ncPageRead(page, RAM + 0x2100, 8)).isEqualTo(0x1122_3344_5566_7788L);
+        assertThat(ms.ncPageRead(page, RAM + 0x2102, 2)).isEqualTo(0x5566L);
+        ms.ncPageWrite(page, RAM + 0x2104, 4, 0xFFFF_FFFF_AABB_CCDDL); // low 4 bytes only
+        ms.ncPageWrite(page, RAM + 0x2108, 1, 0x1EE);
+        assertThat(ms.read(-1, 0, LOAD, RAM + 0x2100, 8, NC)).isEqualTo(0xAABB_CCDD_5566_7788L);
+        assertThat(ms.ramPeek(RAM + 0x2108, 2)).isEqualTo(0xEEL);
+        assertThat(ms.seq()).isEqualTo(6); // the slow write, 4 page accesses, the read: one event each
+        assertThat(ms.advCountdown).isEqualTo(countdown - 5);
+    }
+
+    @Test
+    void tryReadCachedAndTryWrite_takeOnlyTheFastPaths_andChangeNothingWhenTheyDoNot() {
+        MemorySystem ms = defaults();
+        long pa = RAM + 0x3040;
+        assertThat(ms.tryReadCached(0, pa, 8, WB)).isFalse(); // not in the L1D: the caller must read()
+        assertThat(ms.tryWrite(0, pa, 8, WB, 5)).isFalse(); // not dirty in the L1D
+        assertThat(ms.seq()).isZero();
+        assertThat(ms.lineState(l1dId(0), pa)).isEqualTo(LineState.INVALID);
+        ms.write(0, 0, STORE, pa, 8, WB, 0x1122_3344_5566_7788L); // slow path: allocates the line DIRTY
+        long seq = ms.seq();
+        int countdown = ms.advCountdown;
+        assertThat(ms.tryReadCached(0, pa + 2, 2, WB)).isTrue();
+        assertThat(ms.fastValue()).isEqualTo(0x5566L);
+        assertThat(ms.tryWrite(0, pa + 4, 4, WB, 0xAABB_CCDDL)).isTrue(); // (DIRTY, LOCAL_WRITE): UPDATE + onWrite
+        assertThat(ms.seq()).isEqualTo(seq + 1 + 2);
+        assertThat(ms.advCountdown).isEqualTo(countdown - 2);
+        assertThat(ms.read(0, 0, LOAD, pa, 8, WB)).isEqualTo(0xAABB_CCDD_5566_7788L);
+        assertThat(ms.tryReadCached(0, pa, 8, NC)).isFalse(); // Non-cacheable: not this path
+        assertThat(ms.tryReadCached(1, pa, 8, WB)).isFalse(); // no PE 1 in this configuration
+        assertThat(ms.tryReadCached(0, pa + 60, 8, WB)).isFalse(); // straddles two lines
+        ms.addObserver(new Recorder());
+        assertThat(ms.tryReadCached(0, pa, 8, WB)).isFalse(); // observed: every access takes the slow path
+        assertThat(ms.tryWrite(0, pa, 8, WB, 1)).isFalse();
+    }
+
+    @Test
+    void ncPageHandle_forAWriteWithDic_isNull_andNoFastAccessWhileObserved() {
+        MemorySystem dic = with(MemConfig.defaults().withIdcDic(false, true));
+        dic.write(-1, 0, STORE, RAM, 8, NC, 1);
+        assertThat(dic.ncPageHandle(RAM, true)).isNull(); // a data write must look for L1I copies
+        assertThat(dic.ncPageHandle(RAM, false)).hasSize(4096);
+        MemorySystem watched = defaults();
+        assertThat(watched.fastAccessAllowed()).isTrue();
+        watched.addObserver(new Recorder());
+        assertThat(watched.fastAccessAllowed()).isFalse();
+    }
+
+    @Test
+    void fastAccessAllowed_isFalseWhenTheAdversaryActsAtTheNextAccess() {
+        MemorySystem ms = defaults();
+        ms.adversary().declareCacheable(RAM, RAM + 0x1000);
+        ms.adversary().scheduleEvict(3, l1dId(0), RAM);
+        for (int i = 0; i < 3; i++) {
+            assertThat(ms.fastAccessAllowed()).as("at seq %d", ms.seq()).isTrue();
+            ms.read(-1, 0, LOAD, RAM + 0x2000, 8, NC);
+        }
+        assertThat(ms.fastAccessAllowed()).as("at seq 3").isFalse(); // the scripted action is due
+        ms.read(-1, 0, LOAD, RAM + 0x2000, 8, NC); // the slow path runs it
+        assertThat(ms.fastAccessAllowed()).isTrue();
+        ms.adversary().setRates(1.0, 0.0); // an action at every access: the countdown is 1
+        ms.read(-1, 0, LOAD, RAM + 0x2000, 8, NC);
+        assertThat(ms.fastAccessAllowed()).isFalse();
+    }
+
+    @Test
     void ncAccesses_manyPagesAliasingOneMemoEntry_eachReadsItsOwnBytes() {
         MemorySystem ms = defaults();
         long stride = (long) MemorySystem.NC_PAGES << 12; // same memo entry
