@@ -162,8 +162,9 @@ public final class Pe {
 
     // ---- fetch fast path: a small direct-mapped table of L1I lines (their words and decodes),
     // valid while the PE's L1I generation is unchanged (any L1I fill, eviction or invalidation changes
-    // it) and no observer is attached, and the translation is unchanged (syncMmu, TLBI and a changed
-    // Mmu.generation() call invalidateFetchLines()). Keyed by VA.
+    // it; with observers attached also any write to a copied line: MemorySystem.peekFetchLine) and the
+    // translation is unchanged (syncMmu, TLBI and a changed Mmu.generation() call
+    // invalidateFetchLines()). Keyed by VA.
     private static final int FETCH_LINES = 64;
     private final int lineSize;
     private final int lineShift;
@@ -569,8 +570,6 @@ public final class Pe {
             mmuGeneration = mmu.generation();
             invalidateFetchLines();
         }
-        // Observers attached during a run take effect at the next run (they are attached by the host).
-        final boolean fastFetch = !mem.observed();
         final long limit = instructions + maxInstructions;
         final long wordMask = lineSize - 4;
         final long[] r = this.r;
@@ -614,7 +613,7 @@ public final class Pe {
                 } else {
                     long lineVa = pc & -(long) lineSize;
                     int e = (int) (lineVa >>> lineShift) & (FETCH_LINES - 1);
-                    if (fastFetch && fetchLineVa[e] == lineVa && (pc & 3) == 0 && fetchLineGen[e] == gen) {
+                    if (fetchLineVa[e] == lineVa && (pc & 3) == 0 && fetchLineGen[e] == gen) {
                         curLineVa = lineVa;
                         curBase = e * wordsPerLine;
                         curValid = true;
@@ -627,7 +626,7 @@ public final class Pe {
                     } else {
                         this.pc = pc;
                         instructions = count;
-                        di = lookupDecoded(fetchSlow(pc, fastFetch));
+                        di = lookupDecoded(fetchSlow(pc));
                         gen = mem.l1iGeneration(index);
                         curValid = false;
                     }
@@ -1224,10 +1223,10 @@ public final class Pe {
 
     /**
      * Fetches the word at {@code va} through the memory system's I-side (fetch32 with the fetch
-     * attributes), taking a PC alignment fault or an instruction abort as needed. If the fast path is
-     * allowed and the line is in the L1I, copies the line's words into the fetch-line table.
+     * attributes), taking a PC alignment fault or an instruction abort as needed. If the memory system
+     * allows it ({@link MemorySystem#peekFetchLine}), copies the line's words into the fetch-line table.
      */
-    private int fetchSlow(long va, boolean fastFetch) {
+    private int fetchSlow(long va) {
         if ((va & 3) != 0) {
             throw syncException(Syndrome.make(Syndrome.EC_PC_ALIGN, 0), va, va, true);
         }
@@ -1248,11 +1247,12 @@ public final class Pe {
             throw syncException(Syndrome.instructionAbort(el == 0, Syndrome.FSC_SYNC_EXTERNAL), va, va, true);
         }
         // Cache the line's words only where the L1I holds them (a Non-cacheable fetch reads RAM every
-        // time) and nobody observes fetches: peekLine copies the L1I line without an access or event.
-        if (fastFetch && Attrs.cacheable(attrs)) {
+        // time) and the memory system allows it (with observers: only a line they verified, watched for
+        // writes): peekFetchLine copies the L1I line without an access or event.
+        if (Attrs.cacheable(attrs)) {
             long lineVa = va & -(long) lineSize;
             int e = (int) (lineVa >>> lineShift) & (FETCH_LINES - 1);
-            if (mem.peekLine(l1iId, pa & -(long) lineSize, lineBytes)) {
+            if (mem.peekFetchLine(index, pa, lineBytes)) {
                 int base = e * wordsPerLine;
                 for (int i = 0; i < wordsPerLine; i++) {
                     int o = 4 * i;

@@ -2,7 +2,11 @@ package org.cachevisor.machine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
+import java.util.Map;
+import org.cachevisor.memsys.AccessKind;
 import org.cachevisor.memsys.MemoryObserver;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -48,6 +52,72 @@ class PeStaleInstructionTest {
         assertThat(g.pe.x(4)).as("second call ran the stale instruction from the L1I").isEqualTo(1L);
         assertThat(g.pe.x(0)).as("after DC CVAU + IC IALLU the new instruction runs").isEqualTo(2L);
         assertThat(g.pe.pc()).isEqualTo(0x101CL);
+    }
+
+    /**
+     * A stand-in for the coherence oracle, written here from scratch: expected bytes from every write
+     * (learned at the first read of a byte never written), a fetch that returns anything else is stale;
+     * it verifies lines for the PE's fetch-line copies ({@link MemoryObserver#readWouldPass}).
+     */
+    private static final class FetchChecker implements MemoryObserver {
+        final Map<Long, Byte> expected = new HashMap<>();
+        int fetchEvents, staleFetches;
+
+        @Override
+        public void onWrite(long seq, int pe, int agent, int kind, long pa, int size, int attrs, long lo, long hi) {
+            for (int i = 0; i < size; i++) expected.put(pa + i, (byte) ((i < 8 ? lo >>> (8 * i) : hi >>> (8 * (i - 8)))));
+        }
+
+        @Override
+        public void onRead(long seq, int pe, int agent, int kind, long pa, int size, int attrs, long lo, long hi, int source) {
+            if (kind != AccessKind.FETCH) return;
+            fetchEvents++;
+            boolean stale = false;
+            for (int i = 0; i < size; i++) {
+                byte seen = (byte) (lo >>> (8 * i));
+                Byte e = expected.putIfAbsent(pa + i, seen);
+                if (e != null && e != seen) stale = true;
+            }
+            if (stale) staleFetches++;
+        }
+
+        @Override
+        public boolean readWouldPass(long pa, byte[] bytes, int off, int len) {
+            for (int i = 0; i < len; i++) {
+                Byte e = expected.get(pa + i);
+                if (e != null && e != bytes[off + i]) return false;
+            }
+            // A read of these bytes would pass and learn the unknown ones: learn them now.
+            for (int i = 0; i < len; i++) expected.putIfAbsent(pa + i, bytes[off + i]);
+            return true;
+        }
+    }
+
+    @Test
+    void codeRewrite_verifyingObserver_seesTheStaleFetchThoughThePeFetchesFromItsLineCopies() {
+        // The routine at 0x2040: its line and the caller's use different entries of the PE's table of
+        // line copies (0x2000 would share the caller's), so the caller's copy survives the calls.
+        int[] caller = {
+            Words.bl(0x1040), Words.strW(2, 3, 0), Words.bl(0x1038), Words.addImm(4, 0, 0),
+            Words.sys(3, 7, 11, 1, 3), Words.sys(0, 7, 5, 0, 31), Words.bl(0x1028), Words.b(0),
+        };
+        TestGuest g = new TestGuest().code(0x1000, caller).code(0x2040, Words.movz(0, 1), Words.RET);
+        FetchChecker checker = new FetchChecker();
+        g.mem.addObserver(checker);
+        g.pe.reset(0x1000);
+        g.identityMap();
+        g.pe.writeSysReg(SysRegs.SCTLR_EL1, Pe.SCTLR_EL1_RESET | Pe.SCTLR_M | Pe.SCTLR_C | Pe.SCTLR_I);
+        g.pe.setX(2, Words.movz(0, 2) & 0xFFFF_FFFFL);
+        g.pe.setX(3, 0x2040);
+        long before = g.pe.instructionCount();
+        g.pe.run(13);
+        assertThat(g.pe.x(4)).isEqualTo(1L);
+        assertThat(g.pe.x(0)).isEqualTo(2L);
+        // The STR to the routine's line ended the PE's copy of it: the second call's fetch went to the
+        // memory system, which handed the observer the stale word (exactly one stale fetch: movz x0, #1).
+        assertThat(checker.staleFetches).isEqualTo(1);
+        // Verified lines were fetched from the PE's copies: fewer fetch events than instructions.
+        assertThat(checker.fetchEvents).isLessThan((int) (g.pe.instructionCount() - before));
     }
 
     @ParameterizedTest(name = "observer attached: {0}")

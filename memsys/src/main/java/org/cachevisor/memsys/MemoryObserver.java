@@ -39,4 +39,14 @@ public interface MemoryObserver {
      * {@code operand} is the PA (by-address ops), the set/way operand (set/way ops) or 0 (all).
      */
     default void onMaintenance(long seq, int pe, int agent, int op, long operand) {}
+
+    /**
+     * Whether reads of {@code bytes[off..off + len)} at {@code pa} (one cache line) would, now, raise
+     * nothing and change nothing in this observer. If every observer says yes, the memory system lets a
+     * PE fetch instructions from its own copy of that L1I line without an access (and an event) per
+     * fetch, for as long as the L1I keeps the line and nobody writes it: the memory system watches the
+     * line and ends it at the first write, so every fetch the observer does not see would have passed
+     * its check. Default: false (the observer sees every fetch).
+     */
+    default boolean readWouldPass(long pa, byte[] bytes, int off, int len) { return false; }
 }

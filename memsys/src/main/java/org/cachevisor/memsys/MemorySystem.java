@@ -168,6 +168,7 @@ public final class MemorySystem {
         }
         this.l2 = new Cache(Source.L2, -1, config.l2(), lineShift);
         this.l1iGeneration = new int[peCount];
+        Arrays.fill(watchedLinePa, Cache.NO_LINE);
         this.lineBuf = new byte[lineSize];
         this.map = new AddressMap(config.paBits());
         this.agents = new Agents();
@@ -195,6 +196,48 @@ public final class MemorySystem {
         observers[observers.length - 1] = o;
         observed = true;
         fastSeqLimit = Long.MIN_VALUE;
+        // Lines PEs copied while nobody watched were not verified by the new observer: drop them.
+        Arrays.fill(watchedLinePa, Cache.NO_LINE);
+        bumpL1iGenerations();
+    }
+
+    // ---- fetch-line watch (see peekFetchLine): direct-mapped by line PA
+    private static final int WATCH_SLOTS = 1 << 10;
+    private final long[] watchedLinePa = new long[WATCH_SLOTS];
+
+    private int watchSlot(long linePa) {
+        return (int) ((linePa >>> lineShift) * 0x9E3779B97F4A7C15L >>> 54) & (WATCH_SLOTS - 1);
+    }
+
+    /** Ends every PE's copies of L1I lines (their next fetch of any line goes through the memory system). */
+    private void bumpL1iGenerations() {
+        for (int i = 0; i < l1iGeneration.length; i++) l1iGeneration[i]++;
+    }
+
+    /**
+     * For a PE that keeps copies of L1I lines to fetch from without an access per instruction: copies the
+     * line holding {@code pa} from PE {@code pe}'s L1I into {@code dst} and returns true if the PE may do so.
+     * Unobserved: whenever the L1I holds the line (the copy is good until {@link #l1iGeneration} changes).
+     * Observed: also only if every observer says the reads would pass ({@link MemoryObserver#readWouldPass});
+     * the line is then watched, and the first write to it (any agent, any path: every write reaches
+     * {@link #emitWrite}) changes every PE's L1I generation, as does losing the watch to another line.
+     * No access, no event, no state change of the caches.
+     */
+    public boolean peekFetchLine(int pe, long pa, byte[] dst) {
+        long linePa = pa & ~(long) lineOffMask;
+        Cache c = l1i[pe];
+        int slot = c.find(linePa);
+        if (slot < 0) return false;
+        System.arraycopy(c.data, slot << lineShift, dst, 0, lineSize);
+        if (!observed) return true;
+        for (MemoryObserver o : observers) if (!o.readWouldPass(linePa, dst, 0, lineSize)) return false;
+        int w = watchSlot(linePa);
+        long old = watchedLinePa[w];
+        if (old != linePa) {
+            if (old != Cache.NO_LINE) bumpL1iGenerations(); // the old line is no longer watched
+            watchedLinePa[w] = linePa;
+        }
+        return true;
     }
 
     public boolean observed() { return observed; }
@@ -1356,7 +1399,16 @@ public final class MemorySystem {
 
     private void emitWrite(int pe, int agent, int kind, long pa, int size, int attrs, long lo, long hi) {
         long s = seq++;
-        if (observed) for (MemoryObserver o : observers) o.onWrite(s, pe, agent, kind, pa, size, attrs, lo, hi);
+        if (observed) {
+            for (MemoryObserver o : observers) o.onWrite(s, pe, agent, kind, pa, size, attrs, lo, hi);
+            // A write chunk lies inside one line: if a PE fetches from a copy of it, that copy ends.
+            long linePa = pa & ~(long) lineOffMask;
+            int w = watchSlot(linePa);
+            if (watchedLinePa[w] == linePa) {
+                watchedLinePa[w] = Cache.NO_LINE;
+                bumpL1iGenerations();
+            }
+        }
     }
 
     private void emitLine(int event, Cache c, long linePa, int from, int to, int cause, int agent) {

@@ -291,6 +291,31 @@ public final class CoherenceOracle implements MemoryObserver {
         checkBytes(seq, pe, agent, kind, pa, size, attrs, lo, hi, source);
     }
 
+    /**
+     * True if reading these bytes now would pass {@link #onRead}'s check and change nothing (see
+     * {@link MemoryObserver#readWouldPass}): every byte equals its expected value (0 if never written).
+     * Conservative: false when the oracle learns unwritten bytes or ignores ranges, or for a range that
+     * is not whole 8-byte words inside one page. Fetches the memory system then leaves out are not
+     * counted in {@link #readsChecked()}: a verified line counts as one check.
+     */
+    @Override
+    public boolean readWouldPass(long pa, byte[] bytes, int off, int len) {
+        if (stopped) return true; // onRead checks nothing any more
+        if (learnUnwritten || ignoredStart.length != 0) return false;
+        int pageOff = (int) (pa & FlatMemory.PAGE_MASK);
+        if ((pa & 7) != 0 || (len & 7) != 0 || pageOff + len > FlatMemory.PAGE_SIZE || off < 0 || off + len > bytes.length) {
+            return false;
+        }
+        byte[] values = memory.valuesOrNull(pa);
+        for (int i = 0; i < len; i += 8) {
+            long expected = values == null ? 0L : (long) FlatMemory.LONG_LE.get(values, pageOff + i);
+            if (expected != (long) FlatMemory.LONG_LE.get(bytes, off + i)) return false;
+        }
+        readsChecked++;
+        bytesChecked += len;
+        return true;
+    }
+
     /** The byte-by-byte comparison (a mismatch, a 16-byte or page-straddling read, or learning). */
     private void checkBytes(long seq, int pe, int agent, int kind, long pa, int size, int attrs, long lo, long hi,
             int source) {

@@ -1,0 +1,76 @@
+package org.cachevisor.memsys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.cachevisor.memsys.Fixture.*;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link MemorySystem#peekFetchLine}: when a PE may fetch from its own copy of an L1I line, and how the
+ * first write to a watched line (by any agent) ends every PE's copies through {@link MemorySystem#l1iGeneration}.
+ */
+class FetchLineWatchTest {
+    private static final long LINE = RAM + 0x4000;
+
+    /** An observer that verifies any line (the decision is the observer's: see MemoryObserver#readWouldPass). */
+    private static final class Approving implements MemoryObserver {
+        int asked;
+
+        @Override public boolean readWouldPass(long pa, byte[] bytes, int off, int len) {
+            asked++;
+            return true;
+        }
+    }
+
+    private static MemorySystem withLineInL1i(MemoryObserver observer) {
+        MemorySystem ms = defaults();
+        ms.write(-1, 0, STORE, LINE + 8, 8, NC, 0x1111_2222_3333_4444L);
+        if (observer != null) ms.addObserver(observer);
+        ms.fetch32(0, 0, LINE + 8, WB); // fills PE0's L1I
+        return ms;
+    }
+
+    @Test
+    void peekFetchLine_unobserved_copiesTheL1iLine_absentLineRefused() {
+        MemorySystem ms = withLineInL1i(null);
+        byte[] copy = new byte[64];
+        long seq = ms.seq();
+        assertThat(ms.peekFetchLine(0, LINE + 0x24, copy)).isTrue();
+        assertThat(LittleEndian.get(copy, 8, 8)).isEqualTo(0x1111_2222_3333_4444L);
+        assertThat(ms.peekFetchLine(1, LINE, copy)).isFalse(); // not in PE1's L1I
+        assertThat(ms.peekFetchLine(0, LINE + 64, copy)).isFalse();
+        assertThat(ms.seq()).isEqualTo(seq); // no access, no event
+    }
+
+    @Test
+    void peekFetchLine_observerThatDoesNotVerify_refuses() {
+        MemorySystem ms = withLineInL1i(new MemoryObserver() {});
+        assertThat(ms.peekFetchLine(0, LINE, new byte[64])).isFalse();
+    }
+
+    @Test
+    void watchedLine_writtenByAnotherAgent_endsEveryPesCopies_otherLinesDoNot() {
+        Approving approving = new Approving();
+        MemorySystem ms = withLineInL1i(approving);
+        assertThat(ms.peekFetchLine(0, LINE, new byte[64])).isTrue();
+        assertThat(approving.asked).isEqualTo(1);
+        int g0 = ms.l1iGeneration(0), g1 = ms.l1iGeneration(1);
+        ms.write(-1, 0, STORE, LINE + 64, 8, NC, 5); // the next line: not watched
+        assertThat(ms.l1iGeneration(0)).isEqualTo(g0);
+        ms.write(-1, 0, STORE, LINE + 16, 4, NC, 7); // a DMA-like write to the watched line
+        assertThat(ms.l1iGeneration(0)).isNotEqualTo(g0);
+        assertThat(ms.l1iGeneration(1)).isNotEqualTo(g1);
+        int g2 = ms.l1iGeneration(0);
+        ms.write(-1, 0, STORE, LINE + 24, 4, NC, 9); // no longer watched: nothing more to end
+        assertThat(ms.l1iGeneration(0)).isEqualTo(g2);
+    }
+
+    @Test
+    void addObserver_endsCopiesMadeWhileNobodyWatched() {
+        MemorySystem ms = withLineInL1i(null);
+        assertThat(ms.peekFetchLine(0, LINE, new byte[64])).isTrue();
+        int g0 = ms.l1iGeneration(0);
+        ms.addObserver(new MemoryObserver() {});
+        assertThat(ms.l1iGeneration(0)).isNotEqualTo(g0);
+    }
+}
