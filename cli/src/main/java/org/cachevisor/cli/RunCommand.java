@@ -316,6 +316,8 @@ public final class RunCommand implements Callable<Integer> {
             err.printf("  stale reads     not checked (--no-oracle)%n");
             return;
         }
+        err.printf("  oracle          %d reads checked (fetches from verified lines count once per line), %d writes, %d line events, %d maintenance ops%n",
+                oracle.readsChecked(), oracle.writesSeen(), oracle.lineEvents(), oracle.maintenanceOps());
         err.printf("  stale reads     %d%s%n", oracle.violationCount(), oracle.leakCount() == 0 ? "" : " (" + oracle.leakCount() + " leaks)");
         List<Violation> vs = oracle.violations();
         if (!vs.isEmpty()) {

@@ -246,6 +246,13 @@ public final class CoherenceOracle implements MemoryObserver {
             FlatMemory.Page page = memory.page(pa);
             FlatMemory.LONG_LE.set(page.value, off, lo);
             page.granule[off >>> FlatMemory.GRANULE_SHIFT] = stamp;
+        } else if (size == 16 && (off & 7) == 0 && off + 16 <= FlatMemory.PAGE_SIZE) {
+            // A pair of doublewords (STP, DC ZVA and bulk-copy pieces): two whole granules.
+            FlatMemory.Page page = memory.page(pa);
+            FlatMemory.LONG_LE.set(page.value, off, lo);
+            FlatMemory.LONG_LE.set(page.value, off + 8, hi);
+            page.granule[off >>> FlatMemory.GRANULE_SHIFT] = stamp;
+            page.granule[(off >>> FlatMemory.GRANULE_SHIFT) + 1] = stamp;
         } else {
             storeBytes(pa, size, lo, hi, stamp);
         }
