@@ -25,7 +25,7 @@ row() {
     if [ "$keyed" = 0 ] && [[ "$buf" == *"stop autoboot:"* ]]; then printf ' ' >&"$in_fd"; keyed=1; fi
     if [[ "$buf" == *$'\n=> ' ]]; then prompt=yes; printf '\001x' >&"$in_fd"; break; fi
   done
-  cat <&"$out_fd" >/dev/null 2>&1 || true
+  { cat <&"$out_fd"; } >/dev/null 2>&1 || true
   wait "$pid" 2>/dev/null || true
   local why insns traps s2 cmos cycles stale last
   why=$(head -1 "$summary" | sed 's/^cachevisor run: //')

@@ -34,7 +34,7 @@ time_to_prompt() {
   end=$(date +%s%N)
   printf '\001x' >&"$in_fd" 2>/dev/null || true
   exec {in_fd}>&- || true
-  cat <&"$out_fd" >/dev/null 2>&1 || true
+  { cat <&"$out_fd"; } >/dev/null 2>&1 || true
   wait "$pid" 2>/dev/null || true
   if [ "$found" = 1 ]; then echo $(( (end - start) / 1000000 )); else echo FAIL; fi
 }
