@@ -62,12 +62,11 @@ public final class VirtMachine {
     private final Vm vm;
     private final IntConsumer consoleTx;
     private final byte[] flashImage;
-    private final long flashSlotSize;
+    /** Per flash bank: its read-only slot while in read-array mode, or null (the bank is MMIO only). */
+    private final MemorySlot[] flashSlots = new MemorySlot[2];
+    /** Per flash bank: the slot is currently added. */
+    private final boolean[] flashSlotMapped = new boolean[2];
     private VirtDevices devices;
-    private boolean flashMapped;
-    /** Flash bank 1 has a read-only slot in read-array mode (with a firmware image, not in bare mode). */
-    private final boolean flash1Slot;
-    private boolean flash1Mapped;
     private long clockNanos;
     private int resets;
     private long flashRemaps;
@@ -80,16 +79,22 @@ public final class VirtMachine {
         this.consoleTx = consoleTx;
         Placement bios = biosPlacement(plan);
         this.flashImage = bios == null ? null : bios.bytes();
-        this.flashSlotSize = bios == null ? 0 : (bios.bytes().length + MemorySlot.PAGE_SIZE - 1) & -MemorySlot.PAGE_SIZE;
-        // Bare mode fixes its slots once a vCPU ran and its read-only slots are plain RAM (see BareMetal):
-        // guest writes to the bank (CFI commands) would land in memory. Bank 1 stays MMIO there.
-        this.flash1Slot = bios != null && !"bare".equals(hypervisor.name());
+        if (bios != null) {
+            long size = (bios.bytes().length + MemorySlot.PAGE_SIZE - 1) & -MemorySlot.PAGE_SIZE;
+            flashSlots[0] = new MemorySlot(FLASH_SLOT, VirtBoard.FLASH0_BASE, size, true);
+            // Bare mode fixes its slots once a vCPU ran and its read-only slots are plain RAM (see BareMetal):
+            // guest writes to the bank (CFI commands) would land in memory. Bank 1 stays MMIO there.
+            if (!"bare".equals(hypervisor.name())) {
+                flashSlots[1] = new MemorySlot(FLASH1_SLOT, VirtBoard.FLASH1_BASE, VirtBoard.FLASH_BANK_SIZE, true);
+            }
+        }
         this.vm = hypervisor.createVm(vmName);
         vm.setUserMemoryRegion(new MemorySlot(RAM_SLOT, board.ramBase(), board.ramSize(), false));
         for (int i = 0; i < board.vcpus(); i++) vm.createVcpu(i);
         this.devices = newDevices();
-        if (flashImage != null) mapFlash(true);
-        if (flash1Slot) mapFlash1();
+        for (int bank = 0; bank < 2; bank++) if (flashSlots[bank] != null) setFlashSlot(bank, true);
+        // Once: a slot deleted and added again keeps its contents (see MemorySlot); bank 1's are zeros.
+        if (flashImage != null) vm.memory().write(VirtBoard.FLASH0_BASE, flashImage, 0, flashImage.length);
         loadRam();
         initVcpus();
     }
@@ -137,68 +142,35 @@ public final class VirtMachine {
         }
     }
 
-    /** Adds the flash ROM slot and writes the firmware into it (through the VMM's cacheable mapping). */
-    /**
-     * Adds flash bank 0's read-only slot; {@code load} writes the firmware image into it (once, at
-     * creation: a slot deleted and added again keeps its contents, see {@link MemorySlot}).
-     */
-    private void mapFlash(boolean load) {
-        vm.setUserMemoryRegion(new MemorySlot(FLASH_SLOT, VirtBoard.FLASH0_BASE, flashSlotSize, true));
-        if (load) vm.memory().write(VirtBoard.FLASH0_BASE, flashImage, 0, flashImage.length);
-        flashMapped = true;
-    }
-
-    /** Adds flash bank 1's read-only slot (its zero contents need no loading). */
-    private void mapFlash1() {
-        vm.setUserMemoryRegion(new MemorySlot(FLASH1_SLOT, VirtBoard.FLASH1_BASE, VirtBoard.FLASH_BANK_SIZE, true));
-        flash1Mapped = true;
+    /** Adds ({@code mapped}) or deletes flash bank {@code bank}'s read-only slot. */
+    private void setFlashSlot(int bank, boolean mapped) {
+        MemorySlot slot = flashSlots[bank];
+        vm.setUserMemoryRegion(mapped ? slot : new MemorySlot(slot.slot(), slot.ipaBase(), 0, true));
+        flashSlotMapped[bank] = mapped;
     }
 
     /**
-     * Called by the run loop after a guest write reached a flash bank: maps the bank as ROM while its device
-     * is in read-array mode, as MMIO otherwise ({@code bank} 0 or 1).
-     */
-    public void flashWritten(int bank) {
-        if (bank == 0) {
-            flashWritten();
-            return;
-        }
-        if (!flash1Slot) return;
-        boolean arrayMode = devices.flash1().readArrayMode();
-        if (arrayMode == flash1Mapped) return;
-        if (arrayMode) {
-            mapFlash1();
-        } else {
-            vm.setUserMemoryRegion(new MemorySlot(FLASH1_SLOT, VirtBoard.FLASH1_BASE, 0, true));
-            flash1Mapped = false;
-        }
-        flashRemaps++;
-    }
-
-    /**
-     * Called by the run loop after a guest write reached flash bank 0: maps the bank as ROM while the
-     * device is in read-array mode, as MMIO otherwise.
+     * Called by the run loop after a guest write reached flash bank {@code bank} (0 or 1): maps the bank as
+     * ROM while its device is in read-array mode, as MMIO otherwise.
      *
      * <p>As QEMU flips the ROM device's mode and keeps its RAM backing, the slot is deleted and added again
      * over the same backing (the hypervisor keeps a deleted slot's pages for its number): the image is not
      * written again. Bare mode fixes the slots once a vCPU has run (it refuses with IllegalStateException)
-     * and keeps the bank mapped; its read-only slot is plain RAM anyway (see BareMetal), so guests there
-     * cannot talk to the flash's command interface at all.
+     * and keeps bank 0 mapped; its read-only slot is plain RAM anyway (see BareMetal), so guests there
+     * cannot talk to bank 0's command interface at all.
+     *
+     * @throws IllegalArgumentException for a bank other than 0 and 1
      */
-    public void flashWritten() {
-        if (flashImage == null) return;
-        boolean arrayMode = devices.flash0().readArrayMode();
-        if (arrayMode == flashMapped) return;
+    public void flashWritten(int bank) {
+        if (bank != 0 && bank != 1) throw new IllegalArgumentException("flash bank " + bank + " outside 0..1");
+        if (flashSlots[bank] == null) return;
+        boolean arrayMode = (bank == 0 ? devices.flash0() : devices.flash1()).readArrayMode();
+        if (arrayMode == flashSlotMapped[bank]) return;
         try {
-            if (arrayMode) {
-                mapFlash(false);
-            } else {
-                vm.setUserMemoryRegion(new MemorySlot(FLASH_SLOT, VirtBoard.FLASH0_BASE, 0, true));
-                flashMapped = false;
-            }
+            setFlashSlot(bank, arrayMode);
             flashRemaps++;
         } catch (IllegalStateException fixedSlots) {
-            // bare mode: slots are fixed once a vCPU ran (see the Simplification above)
+            // bare mode: slots are fixed once a vCPU ran (see above)
         }
     }
 
@@ -210,8 +182,8 @@ public final class VirtMachine {
     public void reset() {
         resets++;
         devices = newDevices();
-        if (flashImage != null && !flashMapped) mapFlash(false); // flash keeps its contents over a reset
-        if (flash1Slot && !flash1Mapped) mapFlash1();
+        // Flash keeps its contents over a reset: the banks are mapped as ROM again, nothing is rewritten.
+        for (int bank = 0; bank < 2; bank++) if (flashSlots[bank] != null && !flashSlotMapped[bank]) setFlashSlot(bank, true);
         loadRam();
         initVcpus();
     }
@@ -241,10 +213,10 @@ public final class VirtMachine {
     }
 
     /** True while flash bank 0 is mapped as a read-only slot (always false without a firmware image). */
-    public boolean flashMapped() { return flashMapped; }
+    public boolean flashMapped() { return flashSlotMapped[0]; }
 
     /** True while flash bank 1 is mapped as a read-only slot. */
-    public boolean flash1Mapped() { return flash1Mapped; }
+    public boolean flash1Mapped() { return flashSlotMapped[1]; }
 
     /** How many times a flash bank switched between ROM and MMIO mapping. */
     public long flashRemaps() { return flashRemaps; }
