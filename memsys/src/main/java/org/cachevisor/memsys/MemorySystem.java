@@ -169,6 +169,7 @@ public final class MemorySystem {
         this.l2 = new Cache(Source.L2, -1, config.l2(), lineShift);
         this.l1iGeneration = new int[peCount];
         Arrays.fill(watchedLinePa, Cache.NO_LINE);
+        this.watchedBytes = new byte[WATCH_SLOTS << lineShift];
         this.lineBuf = new byte[lineSize];
         this.map = new AddressMap(config.paBits());
         this.agents = new Agents();
@@ -204,6 +205,8 @@ public final class MemorySystem {
     // ---- fetch-line watch (see peekFetchLine): direct-mapped by line PA
     private static final int WATCH_SLOTS = 1 << 10;
     private final long[] watchedLinePa = new long[WATCH_SLOTS];
+    /** Per watch slot, the bytes of the watched line that the observers passed. */
+    private final byte[] watchedBytes;
 
     private int watchSlot(long linePa) {
         return (int) ((linePa >>> lineShift) * 0x9E3779B97F4A7C15L >>> 54) & (WATCH_SLOTS - 1);
@@ -221,6 +224,8 @@ public final class MemorySystem {
      * Observed: also only if every observer says the reads would pass ({@link MemoryObserver#readWouldPass});
      * the line is then watched, and the first write to it (any agent, any path: every write reaches
      * {@link #emitWrite}) changes every PE's L1I generation, as does losing the watch to another line.
+     * The observers are not asked again while the line stays watched and the L1I still holds the bytes
+     * they passed (their answer depends only on those bytes and on writes).
      * No access, no event, no state change of the caches.
      */
     public boolean peekFetchLine(int pe, long pa, byte[] dst) {
@@ -230,13 +235,18 @@ public final class MemorySystem {
         if (slot < 0) return false;
         System.arraycopy(c.data, slot << lineShift, dst, 0, lineSize);
         if (!observed) return true;
-        for (MemoryObserver o : observers) if (!o.readWouldPass(linePa, dst, 0, lineSize)) return false;
         int w = watchSlot(linePa);
         long old = watchedLinePa[w];
+        int verified = w << lineShift;
+        // Still watched (nobody wrote the line since the observers passed these bytes) and the same
+        // bytes: the observers' answer cannot have changed (their expected values change only by writes).
+        if (old == linePa && Arrays.equals(dst, 0, lineSize, watchedBytes, verified, verified + lineSize)) return true;
+        for (MemoryObserver o : observers) if (!o.readWouldPass(linePa, dst, 0, lineSize)) return false;
         if (old != linePa) {
             if (old != Cache.NO_LINE) bumpL1iGenerations(); // the old line is no longer watched
             watchedLinePa[w] = linePa;
         }
+        System.arraycopy(dst, 0, watchedBytes, verified, lineSize);
         return true;
     }
 

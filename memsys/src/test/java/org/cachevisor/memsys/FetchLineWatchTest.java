@@ -73,4 +73,35 @@ class FetchLineWatchTest {
         ms.addObserver(new MemoryObserver() {});
         assertThat(ms.l1iGeneration(0)).isNotEqualTo(g0);
     }
+
+    @Test
+    void watchedLine_peekedAgainUnchanged_isNotReverified_untilWritten() {
+        Approving approving = new Approving();
+        MemorySystem ms = withLineInL1i(approving);
+        byte[] copy = new byte[64];
+        assertThat(ms.peekFetchLine(0, LINE, copy)).isTrue();
+        assertThat(ms.peekFetchLine(0, LINE + 4, copy)).isTrue();
+        assertThat(approving.asked).isEqualTo(1); // still watched, same bytes: the observers' answer stands
+        ms.write(-1, 0, STORE, LINE + 40, 8, NC, 3); // ends the watch (the L1I keeps its old bytes)
+        assertThat(ms.peekFetchLine(0, LINE, copy)).isTrue();
+        assertThat(approving.asked).isEqualTo(2); // asked again after the write
+    }
+
+    @Test
+    void watchedLine_refilledWithOtherBytes_isReverified() {
+        Approving approving = new Approving();
+        MemorySystem ms = withLineInL1i(approving);
+        byte[] copy = new byte[64];
+        assertThat(ms.peekFetchLine(0, LINE, copy)).isTrue();
+        assertThat(approving.asked).isEqualTo(1);
+        // Other bytes in RAM without a write event (a back door), then an L1I refill from RAM: still watched, but
+        // the bytes differ from those the observers passed, so they must be asked again.
+        ms.ramPoke(LINE + 8, 8, 0x5555_6666_7777_8888L);
+        ms.icInvalidateAll(0, 0, false);
+        ms.dcInvalidatePoC(0, 0, LINE); // and the L2's copy: the refill reads RAM
+        ms.fetch32(0, 0, LINE + 8, WB);
+        assertThat(ms.peekFetchLine(0, LINE, copy)).isTrue();
+        assertThat(LittleEndian.get(copy, 8, 8)).isEqualTo(0x5555_6666_7777_8888L);
+        assertThat(approving.asked).isEqualTo(2);
+    }
 }
