@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.List;
 import org.cachevisor.memsys.AccessKind;
 import org.cachevisor.memsys.Agents;
+import org.cachevisor.memsys.LineEvent;
+import org.cachevisor.memsys.LineState;
 import org.cachevisor.memsys.MemoryObserver;
 import org.cachevisor.memsys.Source;
 
@@ -350,6 +352,10 @@ public final class CoherenceOracle implements MemoryObserver {
     public void onLine(long seq, int event, int cache, long linePa, int fromState, int toState, int cause,
             int agent) {
         lineEvents++;
+        // A write hit on a line already dirty (UPDATE, DIRTY -> DIRTY) changes nothing the tracker keeps
+        // to explain with (state, fill, write-backs, discards; the write itself is in the history): skip
+        // it, the most frequent line event. A line's "last event" is then the one that made it dirty.
+        if (event == LineEvent.UPDATE && fromState == LineState.DIRTY && toState == LineState.DIRTY) return;
         lines.onLine(seq, event, cache, linePa, toState, cause, agent);
     }
 

@@ -122,6 +122,22 @@ class CoherenceOracleTest {
     }
 
     @Test
+    void writeHitOnDirtyLine_updateEvent_leavesTheLineRecordAsTheEventThatMadeItDirty() {
+        oracle.onLine(10, LineEvent.FILL, L1D_PE1, PA, LineState.INVALID, LineState.CLEAN, LineEvent.CAUSE_DEMAND, vmm);
+        oracle.onLine(11, LineEvent.UPDATE, L1D_PE1, PA, LineState.CLEAN, LineState.DIRTY, LineEvent.CAUSE_DEMAND, vmm);
+        oracle.onWrite(12, 1, vmm, AccessKind.STORE, PA, 8, Attrs.HOST_WB, 1, 0);
+        oracle.onLine(13, LineEvent.UPDATE, L1D_PE1, PA, LineState.DIRTY, LineState.DIRTY, LineEvent.CAUSE_DEMAND, vmm);
+        oracle.onWrite(14, 1, vmm, AccessKind.STORE, PA, 8, Attrs.HOST_WB, 0x1122334455667788L, 0);
+        oracle.onRead(15, 0, vm1, AccessKind.LOAD, PA, 8, Attrs.DEVICE_nGnRnE, 1, 0, Source.RAM);
+
+        assertThat(oracle.lineEvents()).isEqualTo(3); // counted, though the D -> D update is not kept
+        Violation v = oracle.first();
+        assertThat(v.mechanism()).isEqualTo(Mechanism.NOT_CLEANED_TO_POC);
+        assertThat(v.seenWriter().seq()).isEqualTo(12); // the overwritten value is still attributed (history)
+        assertThat(v.detailed()).endsWith("line      PE1.L1D: dirty; filled (demand) at seq 10; last: update (demand) at seq 11");
+    }
+
+    @Test
     void ncRead_afterCleanToPoUOnly_cleanedToPoUOnly() {
         oracle.onLine(1, LineEvent.UPDATE, L1D_PE1, PA, LineState.INVALID, LineState.DIRTY, LineEvent.CAUSE_DEMAND, vmm);
         oracle.onWrite(2, 1, vmm, AccessKind.STORE, PA, 4, Attrs.HOST_WB, 0xcafe, 0);
