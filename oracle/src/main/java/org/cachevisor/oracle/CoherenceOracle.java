@@ -255,6 +255,13 @@ public final class CoherenceOracle implements MemoryObserver {
             FlatMemory.LONG_LE.set(page.value, off + 8, hi);
             page.granule[off >>> FlatMemory.GRANULE_SHIFT] = stamp;
             page.granule[(off >>> FlatMemory.GRANULE_SHIFT) + 1] = stamp;
+        } else if ((off & (FlatMemory.GRANULE - 1)) + size <= FlatMemory.GRANULE) {
+            // A narrower store inside one granule (a word, a halfword, a byte): the granule's bytes
+            // get stamps of their own.
+            FlatMemory.Page page = memory.page(pa);
+            byte[] value = page.value;
+            for (int i = 0; i < size; i++) value[off + i] = (byte) (lo >>> (i << 3));
+            page.stampInGranule(off, size, stamp);
         } else {
             storeBytes(pa, size, lo, hi, stamp);
         }

@@ -44,6 +44,24 @@ final class FlatMemory {
             return g != MIXED ? g : byteStamp[off];
         }
 
+        /** {@link #stamp(int, int, long)} for 1..8 bytes inside one granule, {@code n} < 8 or aligned. */
+        void stampInGranule(int off, int n, long stamp) {
+            int gi = off >> GRANULE_SHIFT;
+            if (n == GRANULE) {
+                granule[gi] = stamp;
+                return;
+            }
+            long g = granule[gi];
+            long[] b = byteStamp;
+            if (g != MIXED) {
+                if (b == null) byteStamp = b = new long[PAGE_SIZE];
+                int gStart = gi << GRANULE_SHIFT;
+                for (int i = 0; i < GRANULE; i++) b[gStart + i] = g;
+                granule[gi] = MIXED;
+            }
+            for (int i = 0; i < n; i++) b[off + i] = stamp;
+        }
+
         /** Sets the stamp of bytes [off, off + n) (inside the page). */
         void stamp(int off, int n, long stamp) {
             int end = off + n;
