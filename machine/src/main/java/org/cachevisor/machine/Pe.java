@@ -674,6 +674,45 @@ public final class Pe {
                     case Op.B:
                         pc += di.imm;
                         break;
+                    // Calls, returns, compares, moves and barriers: frequent in any guest (U-Boot's delay
+                    // loop is BL, ISB, MRS, STR, RET, CMP, B.cond), and none needs the out-of-line executor.
+                    case Op.BL:
+                        r[30] = pc + 4;
+                        pc += di.imm;
+                        break;
+                    case Op.BR:
+                    case Op.RET:
+                        pc = r[di.n];
+                        break;
+                    case Op.CBZ:
+                        pc += Asl.trunc(r[di.t], di.datasize) == 0 ? di.imm : 4;
+                        break;
+                    case Op.CBNZ:
+                        pc += Asl.trunc(r[di.t], di.datasize) != 0 ? di.imm : 4;
+                        break;
+                    case Op.SUBS_X_REG: {
+                        long x = r[di.n], y = r[di.m];
+                        nzcv = Asl.addWithCarryFlags(x, ~y, 1, 64);
+                        r[di.d] = x - y;
+                        pc += 4;
+                        break;
+                    }
+                    case Op.ADDSUB_SHIFTED:
+                        addSub(di, Asl.shift(r[di.m], di.shiftType, di.shiftAmount, di.datasize), 0);
+                        pc += 4;
+                        break;
+                    case Op.MOV_REG:
+                        r[di.d] = Asl.trunc(r[di.m], di.datasize);
+                        pc += 4;
+                        break;
+                    case Op.MOV_IMM:
+                        r[di.d] = di.imm;
+                        pc += 4;
+                        break;
+                    case Op.NOP:
+                    case Op.BARRIER: // no-ops here: see execute()
+                        pc += 4;
+                        break;
                     case Op.LDR_X_UIMM: {
                         long baseVa = r[di.n];
                         long va = baseVa + di.imm;
