@@ -10,19 +10,30 @@ import picocli.CommandLine.Command;
  * <p>Errors: bad input (an unknown option, a malformed file, an impossible configuration) ends in one
  * line {@code cachevisor: error: ...} on stderr and exit status 2; an unexpected exception (a simulator
  * bug) prints its stack trace and exits with 70 (EX_SOFTWARE).
+ *
+ * <p>Start-up: when the first argument names a subcommand, only that subcommand's picocli model is built
+ * (picocli builds each by reflection, ~10 ms apiece), and the A64 decoder table ({@code A64}'s static
+ * initialiser, ~50 ms) is built on a daemon thread while picocli parses and the machine is composed. The
+ * top-level help, {@code help}, no arguments and anything else get the whole command line, so every
+ * message is what it would be with all subcommands.
  */
 @Command(name = "cachevisor",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "An ARMv8-A virtualization platform whose caches hold data, with a coherence oracle "
-                + "that names every stale read.",
-        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, AsmCommand.class, DisasmCommand.class, ExecCommand.class, RunCommand.class, ScenariosCommand.class, ExploreCommand.class})
+                + "that names every stale read.")
 public final class Main implements Runnable {
 
     /** Exit status for bad input. */
     public static final int EXIT_USAGE = 2;
     /** Exit status for an internal error (a bug in the simulator). */
     public static final int EXIT_SOFTWARE = 70;
+
+    /** The subcommands, in the order the usage help lists them (added by {@link #commandLine(String...)}). */
+    static final String[] SUBCOMMANDS = {"help", "demo", "asm", "disasm", "exec", "run", "scenarios", "explore"};
+
+    /** picocli's system property: comma-separated regular expressions of types to register no converter for. */
+    static final String PICOCLI_CONVERTER_EXCLUDES = "picocli.converters.excludes";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -33,20 +44,45 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // picocli registers converters for java.sql and java.time types by reflection (~40 ms of class loading);
+        // no option of ours has such a type
+        if (System.getProperty(PICOCLI_CONVERTER_EXCLUDES) == null) System.setProperty(PICOCLI_CONVERTER_EXCLUDES, "java\\.sql\\..*,java\\.time\\..*");
+        if (args.length > 0 && !"help".equals(args[0]) && newSubcommand(args[0]) != null) buildDecoderInBackground();
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
     /** Runs the command line with the given streams; returns the exit status (tests call this). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = commandLine();
+        CommandLine cl = commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
         return cl.execute(args);
     }
 
-    /** The configured command line (subcommands, error handlers). */
+    /** The configured command line with all subcommands (error handlers). */
     public static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The configured command line for {@code commandArgs}: when {@code commandArgs[0]} names a subcommand other than
+     * {@code help}, only that subcommand (the parse and every message are the same as with all of them, as
+     * picocli matches later arguments against that subcommand alone); for {@code --version} alone, none;
+     * otherwise all of them.
+     */
+    static CommandLine commandLine(String... commandArgs) {
         CommandLine cl = new CommandLine(new Main());
+        Object only = commandArgs.length == 0 || "help".equals(commandArgs[0]) ? null : newSubcommand(commandArgs[0]);
+        if (only != null) {
+            cl.addSubcommand(new CommandLine(only));
+        } else if (commandArgs.length == 1 && ("--version".equals(commandArgs[0]) || "-V".equals(commandArgs[0]))) {
+            // the version alone: no subcommand takes part
+        } else {
+            for (String name : SUBCOMMANDS) cl.addSubcommand(new CommandLine(newSubcommand(name)));
+        }
+        // Each subcommand as a CommandLine: addSubcommand(Object) would drop what exec's model transformer
+        // set (stopAtPositional), as the annotation's subcommands list does not.
+        // After the subcommands: picocli passes these settings down to the subcommands present.
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("cachevisor: error: " + ex.getMessage());
@@ -64,6 +100,46 @@ public final class Main implements Runnable {
             return EXIT_SOFTWARE;
         });
         return cl;
+    }
+
+    /** A new instance of subcommand {@code name}, or null if there is none of that name. */
+    static Object newSubcommand(String name) {
+        return switch (name) {
+            case "help" -> new CommandLine.HelpCommand();
+            case "demo" -> new DemoCommand();
+            case "asm" -> new AsmCommand();
+            case "disasm" -> new DisasmCommand();
+            case "exec" -> new ExecCommand();
+            case "run" -> new RunCommand();
+            case "scenarios" -> new ScenariosCommand();
+            case "explore" -> new ExploreCommand();
+            default -> null;
+        };
+    }
+
+    /**
+     * Starts building the A64 decoder table (the isa module's {@code A64} class initialiser) on a daemon
+     * thread, to overlap the command-line parse and the machine's composition; the first decode waits for it
+     * if it is not done (the JVM serialises class initialisation). The table is a pure function of the
+     * sources, so which thread builds it changes nothing. If building it fails, the first decode reports the
+     * failure (a NoClassDefFoundError) as an internal error.
+     */
+    static void buildDecoderInBackground() {
+        Thread t = new Thread(new DecoderInit(), "cachevisor-decoder-init");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** A class rather than a lambda: the thread starts before the JVM has bootstrapped any lambda. */
+    private static final class DecoderInit implements Runnable {
+        @Override
+        public void run() {
+            try {
+                Class.forName("org.cachevisor.isa.A64", true, Main.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                // reported by the first decode on the main thread (see above)
+            }
+        }
     }
 
     /** Bad input detected by a command: reported as one line, exit status 2. */

@@ -30,4 +30,13 @@ public record CacheGeometry(int sets, int ways) {
 
     /** ceil(log2(ways)): the width of the Way field of a set/way operand (A in the Arm ARM). */
     public int wayBits() { return ways == 1 ? 0 : 32 - Integer.numberOfLeadingZeros(ways - 1); }
+
+    /** The record's meaning, written out (see {@link MemConfig#equals}: no method-handle bootstrap at start-up). */
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof CacheGeometry g && sets == g.sets && ways == g.ways;
+    }
+
+    @Override
+    public int hashCode() { return 31 * sets + ways; }
 }
