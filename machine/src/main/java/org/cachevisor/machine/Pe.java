@@ -920,6 +920,17 @@ public final class Pe {
                         }
                         break;
                     }
+                    case Op.MRS: {
+                        // The generic-timer counter at EL1 (never trapped: see sysRegAccessAllowed, TRAP_NONE):
+                        // counter() with the instruction count still in its local. Everything else: out of line.
+                        SysRegs.Reg reg = di.sysReg;
+                        if (el == 1 && reg != null && (reg.id() == SysRegs.CNTPCT_EL0 || reg.id() == SysRegs.CNTVCT_EL0)) {
+                            r[di.t] = (count + idleTicks) >>> 4;
+                            pc += 4;
+                            break;
+                        }
+                    }
+                    // fall through
                     default:
                         this.pc = pc;
                         instructions = count;

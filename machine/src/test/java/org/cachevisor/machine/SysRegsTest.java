@@ -99,6 +99,29 @@ class SysRegsTest {
     }
 
     @Test
+    void virtualCounter_sameValueAtEl1AsAtEl0() {
+        // EL1 reads take the interpreter's inline path, EL0 reads (CNTKCTL_EL1.EL0VCTEN set) the executor's:
+        // both are the instruction count before the read (plus idle time) in 16 ns ticks.
+        long[] seen = new long[2];
+        for (int el = 0; el <= 1; el++) {
+            TestGuest g = new TestGuest();
+            int[] code = new int[40];
+            for (int i = 0; i < 39; i++) code[i] = Words.NOP;
+            code[39] = Words.mrs(3, 3, 14, 0, 2, 7); // mrs x7, cntvct_el0, as the 40th instruction
+            g.code(0x1000, code);
+            g.pe.reset(0x1000);
+            g.pe.writeSysReg(SysRegs.CNTKCTL_EL1, 2);
+            if (el == 0) g.pe.setPstate(0);
+            g.pe.creditIdle(1000);
+            g.pe.run(40);
+            assertThat(g.pe.pc()).isEqualTo(0x1000L + 4 * 40);
+            seen[el] = g.pe.x(7);
+        }
+        assertThat(seen[0]).isEqualTo((39 + 1000) >>> 4);
+        assertThat(seen[1]).isEqualTo(seen[0]);
+    }
+
+    @Test
     void dcZva_withCachesOn_zeroesTheAlignedBlock() {
         TestGuest g = new TestGuest();
         for (long a = 0x3000; a < 0x30C0; a += 8) g.mem.ramPoke(a, 8, -1L);
