@@ -49,8 +49,9 @@ import java.util.Arrays;
  * An access is split into per-line chunks; each chunk produces one {@code onRead}/{@code onWrite}
  * event naming the single place its bytes came from, after the line events it caused. MMIO
  * accesses are never split and go whole to the window's handler. {@link #seq()} counts every event
- * whether or not an observer is attached, so the clock (and the adversary's script) is the same
- * with and without observers. Checks of arguments and of the address map happen before any state
+ * whether or not an observer is attached (a whole line zeroed by DC ZVA is one ZERO write event that
+ * counts as the lineSize / 16 16-byte writes it stands for: {@link #emitZeroLine}), so the clock
+ * (and the adversary's script) is the same with and without observers. Checks of arguments and of the address map happen before any state
  * changes (the adversary included).
  *
  * <p>Not thread-safe: the machine runs its PEs in one thread, interleaved deterministically.
@@ -1106,8 +1107,8 @@ public final class MemorySystem {
         if (size < 1) throw new IllegalArgumentException("maintenance range size must be >= 1, got " + size);
         checkMaintenance(pe, pa);
         if (pa + size - 1 < pa || ((pa + size - 1) >>> config.paBits()) != 0) {
-            throw new IllegalArgumentException(String.format("range [0x%x, +0x%x) runs past the %d-bit physical address space",
-                    pa, size, config.paBits()));
+            throw new IllegalArgumentException(String.format(
+                    "range [0x%x, +0x%x) runs past the %d-bit physical address space", pa, size, config.paBits()));
         }
         long endPa = pa + size;
         long lines = 0;
@@ -1503,7 +1504,9 @@ public final class MemorySystem {
         long s = seq;
         seq += lineSize >>> 4;
         if (observed) {
-            for (MemoryObserver o : observers) o.onWrite(s, pe, agent, AccessKind.ZERO, linePa, lineSize, attrs, 0L, 0L);
+            for (MemoryObserver o : observers) {
+                o.onWrite(s, pe, agent, AccessKind.ZERO, linePa, lineSize, attrs, 0L, 0L);
+            }
             int w = watchSlot(linePa);
             if (watchedLinePa[w] == linePa) {
                 watchedLinePa[w] = Cache.NO_LINE;

@@ -69,7 +69,8 @@ class RangeOpsProperties {
             }
             assertThat(range.seq()).as("seed %d round %d seq", seed, round).isEqualTo(loop.seq());
             assertThat(rangeRec.events).as("seed %d round %d events", seed, round).isEqualTo(loopRec.events);
-            assertThat(rangeRec.hash).as("seed %d round %d: every field of every event", seed, round).isEqualTo(loopRec.hash);
+            assertThat(rangeRec.hash).as("seed %d round %d: every field of every event", seed, round)
+                    .isEqualTo(loopRec.hash);
         }
         assertThat(rangeRec.seqInOrder).isTrue();
         assertSameState(loop, range, pes, seed);
