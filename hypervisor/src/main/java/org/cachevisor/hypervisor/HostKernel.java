@@ -58,9 +58,9 @@ public final class HostKernel {
      */
     public void zero(int pe, long pa, long size) {
         checkPe(pe);
-        int block = mem.config().dczBlockSize();
         for (long off = 0; off < size; off += HostPageAllocator.PAGE_SIZE) {
-            for (int b = 0; b < HostPageAllocator.PAGE_SIZE; b += block) mem.dcZeroBlock(pe, agent, pa + off + b, Attrs.HOST_WB);
+            // One DC ZVA per block of the page, in order (MemorySystem.dcZeroRange: the same as a dcZeroBlock loop).
+            mem.dcZeroRange(pe, agent, pa + off, HostPageAllocator.PAGE_SIZE, Attrs.HOST_WB);
             costs.pageZeroed(HostPageAllocator.PAGE_SIZE / lineSize);
         }
     }
@@ -112,16 +112,9 @@ public final class HostKernel {
     /** One maintenance operation by address per line of {@code [pa, pa + size)}, counted in the costs. */
     private void byVa(int pe, long pa, long size, int op, Costs.Cmo cmo) {
         checkPe(pe);
-        long lines = 0;
-        for (long linePa = pa & -(long) lineSize; linePa < pa + size; linePa += lineSize, lines++) {
-            switch (op) {
-                case Maintenance.DC_CIVAC -> mem.dcCleanInvalidatePoC(pe, agent, linePa);
-                case Maintenance.DC_CVAC -> mem.dcCleanPoC(pe, agent, linePa);
-                case Maintenance.DC_CVAU -> mem.dcCleanPoU(pe, agent, linePa);
-                case Maintenance.IC_IVAU -> mem.icInvalidatePa(pe, agent, linePa);
-                default -> throw new IllegalArgumentException("not a by-address operation: " + Maintenance.name(op));
-            }
-        }
+        long startPa = pa & -(long) lineSize;
+        // The lines of [startPa, pa + size), one operation each, in order (MemorySystem.maintainRange).
+        long lines = pa + size > startPa ? mem.maintainRange(pe, agent, op, startPa, pa + size - startPa) : 0;
         costs.cmo(cmo, lines);
     }
 

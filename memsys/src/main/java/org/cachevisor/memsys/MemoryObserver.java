@@ -6,8 +6,10 @@ package org.cachevisor.memsys;
  * All arguments are primitives, so delivering an event allocates nothing.
  *
  * <p>{@code seq} is the memory system's event sequence number: a deterministic clock, starting at 0,
- * incremented once per event. Accesses are reported once per cache-line chunk: an access that
- * straddles two lines gives two events, each with a single {@code source}.
+ * incremented once per event, except that a {@link AccessKind#ZERO} write of more than 16 bytes (a
+ * whole line zeroed by DC ZVA) takes {@code size / 16} numbers, those of the 16-byte writes it stands
+ * for: the next event's seq is {@code seq + size / 16}. Accesses are reported once per cache-line
+ * chunk: an access that straddles two lines gives two events, each with a single {@code source}.
  *
  * <p>{@code pe} is the PE whose cache hierarchy the access went through, or -1 for an access that
  * bypasses every cache by construction (a non-coherent DMA master, a loader writing to the PoC).
@@ -22,7 +24,12 @@ public interface MemoryObserver {
     default void onRead(long seq, int pe, int agent, int kind, long pa, int size, int attrs, long lo, long hi,
             int source) {}
 
-    /** An agent wrote {@code size} (1..16) bytes at {@code pa}; {@code kind} is an {@link AccessKind}. */
+    /**
+     * An agent wrote {@code size} bytes at {@code pa}; {@code kind} is an {@link AccessKind}. {@code size}
+     * is 1..16, {@code lo} holding bytes 0..7 and {@code hi} bytes 8..15; or, for kind
+     * {@link AccessKind#ZERO} only, a whole cache line ({@code pa} line-aligned, {@code size} the line
+     * size, more than 16) of zeros, with {@code lo = hi = 0}: every byte written is 0.
+     */
     default void onWrite(long seq, int pe, int agent, int kind, long pa, int size, int attrs, long lo, long hi) {}
 
     /**

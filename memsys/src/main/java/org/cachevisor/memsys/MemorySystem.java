@@ -49,8 +49,9 @@ import java.util.Arrays;
  * An access is split into per-line chunks; each chunk produces one {@code onRead}/{@code onWrite}
  * event naming the single place its bytes came from, after the line events it caused. MMIO
  * accesses are never split and go whole to the window's handler. {@link #seq()} counts every event
- * whether or not an observer is attached, so the clock (and the adversary's script) is the same
- * with and without observers. Checks of arguments and of the address map happen before any state
+ * whether or not an observer is attached (a whole line zeroed by DC ZVA is one ZERO write event that
+ * counts as the lineSize / 16 16-byte writes it stands for: {@link #emitZeroLine}), so the clock
+ * (and the adversary's script) is the same with and without observers. Checks of arguments and of the address map happen before any state
  * changes (the adversary included).
  *
  * <p>Not thread-safe: the machine runs its PEs in one thread, interleaved deterministically.
@@ -1020,7 +1021,7 @@ public final class MemorySystem {
             emitLine(LineEvent.FILL, c, linePa, state, next, cause, agent);
         }
         if ((acts & LineTransitions.ZERO_DATA) != 0) {
-            Arrays.fill(c.data, dataOff, dataOff + lineSize, (byte) 0);
+            System.arraycopy(SparseRam.ZERO_LINE, 0, c.data, dataOff, lineSize); // (lineSize <= 256)
         }
         if ((acts & LineTransitions.MERGE_DATA) != 0) {
             LittleEndian.put16(c.data, dataOff + mergeOff, mergeSize, mergeLo, mergeHi);
@@ -1086,8 +1087,51 @@ public final class MemorySystem {
 
     private void byPa(int pe, int agent, long pa, int op, int event, boolean toPoC) {
         checkMaintenance(pe, pa);
-        long linePa = pa & ~(long) lineOffMask;
         emitMaintenance(pe, agent, op, pa);
+        byPaLine(agent, pa & ~(long) lineOffMask, event, toPoC);
+    }
+
+    /**
+     * One by-address maintenance operation per line of {@code [pa, pa + size)} ({@code pa} aligned down
+     * to its line), in ascending order, each reported with its line's PA as the operand: exactly what
+     * calling {@link #dcCleanPoC}, {@link #dcCleanInvalidatePoC}, {@link #dcInvalidatePoC},
+     * {@link #dcCleanPoU} or {@link #icInvalidatePa} ({@code op} = DC CVAC, DC CIVAC, DC IVAC, DC CVAU,
+     * IC IVAU) on each line's PA does (the loop of Linux's __flush_dcache_area and friends over
+     * CTR_EL0's line size), with the arguments checked once, before anything changes.
+     *
+     * @return the number of lines (operations)
+     * @throws IllegalArgumentException for another op, a PE outside 0..peCount-1, size < 1, or a range
+     *     not inside the physical address space
+     */
+    public long maintainRange(int pe, int agent, int op, long pa, long size) {
+        int event;
+        boolean toPoC;
+        switch (op) {
+            case Maintenance.DC_CVAC -> { event = LineTransitions.CLEAN; toPoC = true; }
+            case Maintenance.DC_CIVAC -> { event = LineTransitions.CLEAN_INVALIDATE; toPoC = true; }
+            case Maintenance.DC_IVAC -> { event = LineTransitions.INVALIDATE; toPoC = true; }
+            case Maintenance.DC_CVAU -> { event = LineTransitions.CLEAN; toPoC = false; }
+            case Maintenance.IC_IVAU -> { event = LineTransitions.INVALIDATE; toPoC = false; }
+            default -> throw new IllegalArgumentException("not a by-address operation: " + Maintenance.name(op));
+        }
+        if (size < 1) throw new IllegalArgumentException("maintenance range size must be >= 1, got " + size);
+        checkMaintenance(pe, pa);
+        if (pa + size - 1 < pa || ((pa + size - 1) >>> config.paBits()) != 0) {
+            throw new IllegalArgumentException(String.format(
+                    "range [0x%x, +0x%x) runs past the %d-bit physical address space", pa, size, config.paBits()));
+        }
+        long endPa = pa + size;
+        long lines = 0;
+        for (long linePa = pa & ~(long) lineOffMask; linePa < endPa; linePa += lineSize, lines++) {
+            emitMaintenance(pe, agent, op, linePa);
+            if (op == Maintenance.IC_IVAU) icInvalidateLine(agent, linePa);
+            else byPaLine(agent, linePa, event, toPoC);
+        }
+        return lines;
+    }
+
+    /** The line work of a by-address data-cache operation: every L1D, then (to the PoC) the L2. */
+    private void byPaLine(int agent, long linePa, int event, boolean toPoC) {
         for (int m = 0; m < peCount; m++) {
             Cache c = l1d[m];
             int slot = c.find(linePa);
@@ -1103,8 +1147,9 @@ public final class MemorySystem {
     /**
      * DC ZVA: zeroes the DCZID_EL0-sized block holding pa (aligned down). Cacheable Write-Back with a
      * PE: in that PE's L1D (lines become dirty zeros, other L1Ds lose their copies); Write-Through:
-     * as Write-Through stores; otherwise in RAM only. Reported as onMaintenance then 16-byte (or
-     * block-sized, if smaller) onWrite events of kind {@link AccessKind#ZERO}.
+     * as Write-Through stores; otherwise in RAM only. Reported as onMaintenance then onWrite events of
+     * kind {@link AccessKind#ZERO}: one per line for a whole line zeroed in the L1D (Write-Back, block
+     * at least a line; {@link #emitZeroLine}), else 16-byte (or block-sized, if smaller) ones.
      */
     public void dcZeroBlock(int pe, int agent, long pa, int attrs) {
         checkPe(pe, attrs);
@@ -1112,6 +1157,39 @@ public final class MemorySystem {
         long basePa = pa & -(long) block;
         AddressMap.Region r = checkMapped(basePa, block, true);
         if (r.kind() != AddressMap.Kind.RAM) throw new BusError(basePa, true, "DC ZVA outside RAM (" + r + ")");
+        zeroBlock(pe, agent, pa, attrs, r);
+    }
+
+    /**
+     * DC ZVA on every block of {@code [pa, pa + size)} in ascending order, each reported with its
+     * block's PA as the operand: exactly what calling {@link #dcZeroBlock} on each block's PA does
+     * (Linux's clear_page loop), with the arguments and the address map checked once when the whole
+     * range lies in one RAM region (else block by block, so a BusError comes at the same block, after
+     * the same blocks were zeroed, as with the loop).
+     *
+     * @throws IllegalArgumentException if pa or size is not a multiple of the DC ZVA block size
+     *     (DCZID_EL0), size < 1, or for a bad PE (as dcZeroBlock), before anything changes
+     */
+    public void dcZeroRange(int pe, int agent, long pa, long size, int attrs) {
+        checkPe(pe, attrs);
+        int block = config.dczBlockSize();
+        if (size < 1 || ((pa | size) & (block - 1)) != 0) {
+            throw new IllegalArgumentException(String.format(
+                    "DC ZVA range [0x%x, +0x%x): pa and size must be multiples of the %d-byte block, size >= 1", pa,
+                    size, block));
+        }
+        AddressMap.Region r = map.find(pa);
+        if (r == null || r.kind() != AddressMap.Kind.RAM || !r.contains(pa + size - 1)) {
+            for (long off = 0; off < size; off += block) dcZeroBlock(pe, agent, pa + off, attrs);
+            return;
+        }
+        for (long off = 0; off < size; off += block) zeroBlock(pe, agent, pa + off, attrs, r);
+    }
+
+    /** DC ZVA of the block holding pa, in RAM region r (checked by the caller). */
+    private void zeroBlock(int pe, int agent, long pa, int attrs, AddressMap.Region r) {
+        int block = config.dczBlockSize();
+        long basePa = pa & -(long) block;
         emitMaintenance(pe, agent, Maintenance.DC_ZVA, pa);
         int piece = Math.min(16, block);
         boolean wb = pe >= 0 && Attrs.type(attrs) == Attrs.NORMAL_WB;
@@ -1123,7 +1201,7 @@ public final class MemorySystem {
                 Cache c = l1d[pe];
                 apply(c, c.find(linePa), linePa, LineTransitions.ZERO, LineEvent.CAUSE_DEMAND, agent, null, 0);
                 if (config.dic()) invalidateInstructionCopies(linePa, agent);
-                for (int i = 0; i < lineSize; i += 16) emitWrite(pe, agent, AccessKind.ZERO, linePa + i, 16, attrs, 0L, 0L);
+                emitZeroLine(pe, agent, linePa, attrs);
                 p = linePa + lineSize;
             } else {
                 writeChunk(pe, agent, AccessKind.ZERO, p, piece, attrs, 0L, 0L, r);
@@ -1151,8 +1229,12 @@ public final class MemorySystem {
     /** IC IVAU: invalidate the line holding pa in every PE's L1I. */
     public void icInvalidatePa(int pe, int agent, long pa) {
         checkMaintenance(pe, pa);
-        long linePa = pa & ~(long) lineOffMask;
         emitMaintenance(pe, agent, Maintenance.IC_IVAU, pa);
+        icInvalidateLine(agent, pa & ~(long) lineOffMask);
+    }
+
+    /** The line work of IC IVAU: the line leaves every PE's L1I. */
+    private void icInvalidateLine(int agent, long linePa) {
         for (int m = 0; m < peCount; m++) {
             Cache c = l1i[m];
             int slot = c.find(linePa);
@@ -1413,6 +1495,28 @@ public final class MemorySystem {
             for (MemoryObserver o : observers) o.onWrite(s, pe, agent, kind, pa, size, attrs, lo, hi);
             // A write chunk lies inside one line: if a PE fetches from a copy of it, that copy ends.
             long linePa = pa & ~(long) lineOffMask;
+            int w = watchSlot(linePa);
+            if (watchedLinePa[w] == linePa) {
+                watchedLinePa[w] = Cache.NO_LINE;
+                bumpL1iGenerations();
+            }
+        }
+    }
+
+    /**
+     * The write event of a whole line zeroed by DC ZVA: one onWrite of kind ZERO and {@code lineSize}
+     * bytes (all zero; lo = hi = 0) instead of lineSize / 16 16-byte ones, which cost the observers an
+     * event each. It takes the seq numbers of those 16-byte writes (seq advances by lineSize / 16, the
+     * event carrying the first), so the clock, and with it the adversary's schedule, is what it was
+     * when DC ZVA was reported in 16-byte pieces, observed or not (see {@link MemoryObserver}).
+     */
+    private void emitZeroLine(int pe, int agent, long linePa, int attrs) {
+        long s = seq;
+        seq += lineSize >>> 4;
+        if (observed) {
+            for (MemoryObserver o : observers) {
+                o.onWrite(s, pe, agent, AccessKind.ZERO, linePa, lineSize, attrs, 0L, 0L);
+            }
             int w = watchSlot(linePa);
             if (watchedLinePa[w] == linePa) {
                 watchedLinePa[w] = Cache.NO_LINE;

@@ -17,6 +17,11 @@ final class SparseRam {
     static final int PAGE_MASK = PAGE_SIZE - 1;
     static final int CHUNK_SHIFT = 12; // pages per chunk = 4096 -> 16 MiB per chunk
     static final int CHUNK_PAGES = 1 << CHUNK_SHIFT;
+    /**
+     * A line of zeros as long as the longest line (256 bytes), never written: zeroing a line is a
+     * System.arraycopy from it, an intrinsic under C1 too, where Arrays.fill is a byte loop.
+     */
+    static final byte[] ZERO_LINE = new byte[256];
 
     private final long size;
     private final byte[][][] chunks;
@@ -71,7 +76,10 @@ final class SparseRam {
     /** Copies {@code len} bytes at {@code offset} (within one page) into {@code dst}. */
     void copyOut(long offset, byte[] dst, int dstOff, int len) {
         byte[] p = pageOrNull(offset);
-        if (p == null) Arrays.fill(dst, dstOff, dstOff + len, (byte) 0);
+        if (p == null) {
+            if (len <= ZERO_LINE.length) System.arraycopy(ZERO_LINE, 0, dst, dstOff, len);
+            else Arrays.fill(dst, dstOff, dstOff + len, (byte) 0);
+        }
         else System.arraycopy(p, (int) offset & PAGE_MASK, dst, dstOff, len);
     }
 

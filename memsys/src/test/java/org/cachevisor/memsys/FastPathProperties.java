@@ -44,7 +44,7 @@ class FastPathProperties {
             assertThat(quiet.seq()).as("seed %d op %d: %s", seed, i, a).isEqualTo(watched.seq());
         }
         assertThat(rec.seqInOrder).isTrue();
-        assertThat(rec.lastSeq + 1).isEqualTo(watched.seq());
+        assertThat(rec.nextSeq).isEqualTo(watched.seq());
         assertSameState(quiet, watched, pes, seed, quiet0, watched0);
     }
 

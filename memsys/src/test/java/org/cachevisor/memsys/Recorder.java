@@ -15,9 +15,17 @@ final class Recorder implements MemoryObserver {
         for (long x : xs) hash = 31 * hash + x;
     }
 
+    /** The seq the next event must have (a ZERO write of more than 16 bytes takes size / 16 numbers). */
+    long nextSeq;
+
     private void seq(long s) {
-        if (s != lastSeq + 1) seqInOrder = false;
+        seq(s, 1);
+    }
+
+    private void seq(long s, int numbers) {
+        if (s != nextSeq) seqInOrder = false;
         lastSeq = s;
+        nextSeq = s + numbers;
     }
 
     @Override
@@ -31,7 +39,7 @@ final class Recorder implements MemoryObserver {
 
     @Override
     public void onWrite(long s, int pe, int agent, int kind, long pa, int size, int attrs, long lo, long hi) {
-        seq(s);
+        seq(s, kind == AccessKind.ZERO && size > 16 ? size / 16 : 1);
         mix(1, s, pe, agent, kind, pa, size, attrs, lo, hi);
         events.add(String.format("write pe%d %s 0x%x/%d = 0x%x", pe, AccessKind.name(kind), pa, size, lo));
     }

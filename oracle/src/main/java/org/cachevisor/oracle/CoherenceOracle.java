@@ -60,6 +60,9 @@ public final class CoherenceOracle implements MemoryObserver {
     /** Default cap on recorded violations in {@link Mode#RECORD_ALL} (the rest are only counted). */
     public static final int DEFAULT_MAX_RECORDED = 10_000;
 
+    /** 256 zero bytes (the longest line), never written: the source of a zero line's bytes. */
+    private static final byte[] ZEROS = new byte[256];
+
     private final Agents agents;
     private final int lineSize;
     private final FlatMemory memory = new FlatMemory();
@@ -262,9 +265,15 @@ public final class CoherenceOracle implements MemoryObserver {
             byte[] value = page.value;
             for (int i = 0; i < size; i++) value[off + i] = (byte) (lo >>> (i << 3));
             page.stampInGranule(off, size, stamp);
+        } else if (size > 16 && off + size <= FlatMemory.PAGE_SIZE) {
+            // A whole line of zeros (DC ZVA, see MemoryObserver.onWrite): one fill, one stamp run.
+            FlatMemory.Page page = memory.page(pa);
+            System.arraycopy(ZEROS, 0, page.value, off, size); // (a line: at most 256 bytes)
+            page.stamp(off, size, stamp);
         } else {
             storeBytes(pa, size, lo, hi, stamp);
         }
+        // A zero line is one record of its size: byteOf reads its bytes past 16 as 0.
         history.record(seq, agent, pe, kind, attrs, pa, size, lo, hi);
     }
 

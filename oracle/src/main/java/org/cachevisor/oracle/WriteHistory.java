@@ -14,7 +14,8 @@ import java.util.Arrays;
  * {@code depth} records of two longs (the seq with the write's offset in the line and size; bytes 0..7)
  * in the slab's {@code rec} array, plus one int per record (writer, PE, kind, attributes) in its
  * {@code meta} array; bytes 8..15 of writes larger than 8 bytes go to a {@code hi} array the slab
- * allocates on its first such write. So a record costs 20 bytes (a line's history is contiguous),
+ * allocates on its first write with a nonzero byte there (until then they read as 0). So a record
+ * costs 20 bytes (a line's history is contiguous),
  * and recording a write is a lookup (usually a compare in a direct-mapped cache of {@value #CACHED}
  * recently written lines) and four stores; nothing is allocated except a chunk or slab the first
  * time one is needed. Seqs must stay below 2^40 (as in a {@link Stamp}).
@@ -34,7 +35,7 @@ final class WriteHistory {
         final long[] rec;
         /** Per slot and record: agent (bits 11..0), pe+1 (18..12), kind (22..19), attrs (26..23). */
         final int[] meta;
-        /** Per slot and record: bytes 8..15 (null until a write larger than 8 bytes is recorded here). */
+        /** Per slot and record: bytes 8..15 (null until a write with a nonzero byte there is recorded here). */
         long[] hi;
 
         Slab(int depth) {
@@ -89,7 +90,8 @@ final class WriteHistory {
         rec[i + 1] = valueLo;
         int m = (slot & SLAB_MASK) * depth + head;
         slab.meta[m] = (agent & 0xfff) | (((pe + 1) & 0x7f) << 12) | ((kind & 0xf) << 19) | ((attrs & 0xf) << 23);
-        if (writeSize > 8 || slab.hi != null) recordHi(slab, m, valueHi);
+        // A slab without a hi array reads bytes 8..15 as 0: zero lines (DC ZVA) and 16-byte zeros need none.
+        if (valueHi != 0 || slab.hi != null) recordHi(slab, m, valueHi);
         int next = head + 1 == depth ? 0 : head + 1;
         if (count < Integer.MAX_VALUE) count++;
         rec[base] = ((long) count << 32) | next;

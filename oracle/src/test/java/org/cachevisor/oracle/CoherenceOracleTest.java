@@ -392,4 +392,48 @@ class CoherenceOracleTest {
         assertThatThrownBy(() -> new CoherenceOracle(agents, 64, 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("history depth");
     }
+
+    /** A whole line of zeros (DC ZVA, reported as one 64-byte ZERO write): every byte, 16..63 included. */
+    @Test
+    void zeroLineWrite_setsAllBytes_andIsAttributedAsSeenAndAsExpectedWriter() {
+        // The VMM stores 0x11.. over the line, then the host zeroes it (one 64-byte ZERO write at seq 10).
+        for (int i = 0; i < 64; i += 8) {
+            oracle.onWrite(1 + i / 8, -1, vmm, AccessKind.STORE, PA + i, 8, Attrs.NC, 0x1111_1111_1111_1111L, 0);
+        }
+        oracle.onWrite(10, 0, host, AccessKind.ZERO, PA, 64, Attrs.HOST_WB, 0, 0);
+        assertThat(oracle.writesSeen()).isEqualTo(9);
+        for (int i = 0; i < 64; i++) assertThat(oracle.expectedByte(PA + i)).as("byte %d", i).isZero();
+        // Zeros read back anywhere in the line: no violation.
+        oracle.onRead(14, 0, vm1, AccessKind.LOAD, PA + 56, 8, Attrs.HOST_WB, 0, 0, Source.RAM);
+        assertThat(oracle.violated()).isFalse();
+
+        // A read of byte 40 that still returns the VMM's old value: stale, expected = the host's ZERO write.
+        oracle.onRead(15, 1, vm1, AccessKind.LOAD, PA + 40, 8, Attrs.HOST_WB, 0x1111_1111_1111_1111L, 0, Source.RAM);
+        Violation v = oracle.first();
+        assertThat(v).isNotNull();
+        assertThat(v.mismatchPa()).isEqualTo(PA + 40);
+        assertThat(v.expectedWriter().agentName()).isEqualTo("host");
+        assertThat(v.expectedWriter().seq()).isEqualTo(10);
+        assertThat(v.expectedWriter().kind()).isEqualTo(AccessKind.ZERO);
+        assertThat(v.seenWriter().agentName()).isEqualTo("VMM");
+        assertThat(v.seenWriter().seq()).isEqualTo(6); // the store of PA + 40
+    }
+
+    @Test
+    void zeroLineWrite_seenAsTheOldValue_isAttributedToTheZeroWrite() {
+        // The host zeroes the line (seq 10), then the guest stores 0x77.. at byte 48 (seq 20, past the
+        // 16 bytes a ZERO write's lo/hi would hold); a read there returning zeros saw the ZERO write.
+        oracle.onWrite(10, 0, host, AccessKind.ZERO, PA, 64, Attrs.HOST_WB, 0, 0);
+        oracle.onWrite(20, 1, vm1, AccessKind.STORE, PA + 48, 8, Attrs.NC, 0x7777_7777_7777_7777L, 0);
+        oracle.onRead(21, 1, vm1, AccessKind.LOAD, PA + 48, 8, Attrs.NC, 0, 0, Source.RAM);
+        Violation v = oracle.first();
+        assertThat(v).isNotNull();
+        assertThat(v.mismatchPa()).isEqualTo(PA + 48);
+        assertThat(v.seenWriter().origin()).isEqualTo(WriteRef.Origin.WRITE);
+        assertThat(v.seenWriter().agentName()).isEqualTo("host");
+        assertThat(v.seenWriter().seq()).isEqualTo(10);
+        assertThat(v.seenWriter().kind()).isEqualTo(AccessKind.ZERO);
+        assertThat(v.expectedWriter().agentName()).isEqualTo("VM1.vCPU0");
+        assertThat(v.expectedWriter().seq()).isEqualTo(20);
+    }
 }
