@@ -160,9 +160,10 @@ public final class Pe {
     /** An LDTR/STTR at EL1 is in progress: its accesses are translated with EL0's permissions. */
     private boolean unprivileged;
 
-    // ---- fetch fast path: a small direct-mapped table of L1I lines (their words and decodes),
+    // ---- fetch fast path: a small direct-mapped table of L1I lines (their words and decodes), and with
+    // observers attached also of RAM lines fetched Non-cacheable (see fetchLineNc),
     // valid while the PE's L1I generation is unchanged (any L1I fill, eviction or invalidation changes
-    // it; with observers attached also any write to a copied line: MemorySystem.peekFetchLine) and the
+    // it; with observers attached also any change to a copied line: MemorySystem.peekFetchLine) and the
     // translation is unchanged (syncMmu, TLBI and a changed Mmu.generation() call
     // invalidateFetchLines()). Keyed by VA.
     private static final int FETCH_LINES = 64;
@@ -171,6 +172,11 @@ public final class Pe {
     private final int wordsPerLine;
     private final long[] fetchLineVa = new long[FETCH_LINES];
     private final int[] fetchLineGen = new int[FETCH_LINES];
+    /**
+     * Whether the entry is a copy of a RAM line fetched Non-cacheable (MemorySystem.peekFetchLineNc, with
+     * observers attached): each fetch from it must tick the memory system's clock (tryTickFetch).
+     */
+    private final boolean[] fetchLineNc = new boolean[FETCH_LINES];
     private final int[] fetchWords;
     private final Decoded[] fetchDecoded;
     private final byte[] lineBytes;
@@ -583,6 +589,7 @@ public final class Pe {
         long curLineVa = 0;
         int curBase = 0;
         boolean curValid = false;
+        boolean curNc = false; // the current line is a Non-cacheable copy: each fetch ticks the clock
         if (attention != 0) {
             int a = serviceAttention();
             if (a == ATTENDED_STOP) return takeStop();
@@ -603,7 +610,7 @@ public final class Pe {
                 Decoded di;
                 // curValid implies: the current line's entry was filled at generation `gen` and gen has
                 // not changed since (every refresh of gen that sees a change clears curValid).
-                if (curValid && (offset & ~wordMask) == 0) {
+                if (curValid && (offset & ~wordMask) == 0 && (!curNc || mem.tryTickFetch())) {
                     int slot = curBase + (int) (offset >>> 2);
                     di = fetchDecoded[slot];
                     if (di == null) {
@@ -613,10 +620,12 @@ public final class Pe {
                 } else {
                     long lineVa = pc & -(long) lineSize;
                     int e = (int) (lineVa >>> lineShift) & (FETCH_LINES - 1);
-                    if (fetchLineVa[e] == lineVa && (pc & 3) == 0 && fetchLineGen[e] == gen) {
+                    if (fetchLineVa[e] == lineVa && (pc & 3) == 0 && fetchLineGen[e] == gen
+                            && (!fetchLineNc[e] || mem.tryTickFetch())) {
                         curLineVa = lineVa;
                         curBase = e * wordsPerLine;
                         curValid = true;
+                        curNc = fetchLineNc[e];
                         int slot = curBase + (int) ((pc & wordMask) >>> 2);
                         di = fetchDecoded[slot];
                         if (di == null) {
@@ -1296,13 +1305,16 @@ public final class Pe {
         } catch (BusError e) {
             throw syncException(Syndrome.instructionAbort(el == 0, Syndrome.FSC_SYNC_EXTERNAL), va, va, true);
         }
-        // Cache the line's words only where the L1I holds them (a Non-cacheable fetch reads RAM every
-        // time) and the memory system allows it (with observers: only a line they verified, watched for
-        // writes): peekFetchLine copies the L1I line without an access or event.
-        if (Attrs.cacheable(attrs)) {
+        // Cache the line's words where the L1I holds them and the memory system allows it (with
+        // observers: only a line they verified, watched for writes): peekFetchLine copies the L1I line
+        // without an access or event. A Non-cacheable fetch reads RAM every time; with observers
+        // attached, a RAM line they verified is copied too (peekFetchLineNc: watched for any change to
+        // the RAM line) and each fetch from it ticks the clock as the fetch would.
+        boolean cacheable = Attrs.cacheable(attrs);
+        if (cacheable || mem.observed()) {
             long lineVa = va & -(long) lineSize;
             int e = (int) (lineVa >>> lineShift) & (FETCH_LINES - 1);
-            if (mem.peekFetchLine(index, pa, lineBytes)) {
+            if (cacheable ? mem.peekFetchLine(index, pa, lineBytes) : mem.peekFetchLineNc(pa, lineBytes)) {
                 int base = e * wordsPerLine;
                 for (int i = 0; i < wordsPerLine; i++) {
                     int o = 4 * i;
@@ -1312,6 +1324,7 @@ public final class Pe {
                 }
                 fetchLineVa[e] = lineVa;
                 fetchLineGen[e] = mem.l1iGeneration(index);
+                fetchLineNc[e] = !cacheable;
             } else {
                 fetchLineVa[e] = -1;
             }

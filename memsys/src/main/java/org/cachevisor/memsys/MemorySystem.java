@@ -236,6 +236,49 @@ public final class MemorySystem {
         if (slot < 0) return false;
         System.arraycopy(c.data, slot << lineShift, dst, 0, lineSize);
         if (!observed) return true;
+        return verifiedAndWatched(linePa, dst);
+    }
+
+    /**
+     * The Non-cacheable counterpart of {@link #peekFetchLine}, with observers attached only: copies the RAM
+     * line holding {@code pa} into {@code dst} and returns true if every observer says fetches from it would
+     * pass; the line is then watched as for peekFetchLine, and RAM changes only through events that end the
+     * watch (a write, a write-back from the L2, {@link #ramPoke}). A PE fetching from the copy must account
+     * each fetch with {@link #tryTickFetch} (a fetch the memory system does not see still has its clock tick).
+     * False (nothing copied) when nobody observes, for a line outside RAM or a RAM page never written.
+     * No access, no event, no state change of the caches.
+     */
+    public boolean peekFetchLineNc(long pa, byte[] dst) {
+        if (!observed) return false;
+        long linePa = pa & ~(long) lineOffMask;
+        byte[] page = ncPageOf(linePa);
+        if (page == null) {
+            AddressMap.Region r = map.find(linePa);
+            if (r == null || r.kind() != AddressMap.Kind.RAM) return false;
+            page = r.ram.pageOrNull(linePa - r.basePa());
+            if (page == null) return false;
+        }
+        System.arraycopy(page, (int) linePa & SparseRam.PAGE_MASK, dst, 0, lineSize);
+        return verifiedAndWatched(linePa, dst);
+    }
+
+    /**
+     * The clock of a Non-cacheable fetch a PE makes from a copy {@link #peekFetchLineNc} verified: what the
+     * observed fast path of {@link #fetch32} does for it (the adversary's tick, seq + 1 for the onRead event,
+     * which is not delivered: the observers said it would pass), if no adversary action is due; else false,
+     * nothing changed, and the PE must fetch through fetch32.
+     */
+    public boolean tryTickFetch() {
+        if (advCountdown > 1 && seq < nextScriptSeq) {
+            advCountdown--;
+            seq++;
+            return true;
+        }
+        return false;
+    }
+
+    /** The observed part of the peeks: every observer passes {@code bytes} of line linePa, which is then watched. */
+    private boolean verifiedAndWatched(long linePa, byte[] dst) {
         int w = watchSlot(linePa);
         long old = watchedLinePa[w];
         int verified = w << lineShift;
@@ -1056,6 +1099,7 @@ public final class MemorySystem {
         if (c.place == Source.L2) {
             AddressMap.Region r = map.find(linePa);
             r.ram.copyIn(linePa - r.basePa(), c.data, slot << lineShift, lineSize);
+            if (observed) endWatch(linePa); // RAM changed under a Non-cacheable fetch copy (peekFetchLineNc)
         } else {
             apply(l2, l2.find(linePa), linePa, LineTransitions.WRITE_BACK_IN, cause, agent, c.data, slot << lineShift);
         }
@@ -1415,6 +1459,7 @@ public final class MemorySystem {
         AddressMap.Region r = checkMapped(pa, size, true);
         if (r.kind() != AddressMap.Kind.RAM) throw new IllegalArgumentException(String.format("pa 0x%x is not RAM", pa));
         for (int i = 0; i < size; i++) r.ram.write(pa + i - r.basePa(), 1, value >>> (8 * i));
+        endWatch(pa & ~(long) lineOffMask); // (a poke may not straddle lines: checkMapped and sizes <= 8 aligned by callers)
     }
 
     // =====================================================================================
@@ -1494,12 +1539,16 @@ public final class MemorySystem {
         if (observed) {
             for (MemoryObserver o : observers) o.onWrite(s, pe, agent, kind, pa, size, attrs, lo, hi);
             // A write chunk lies inside one line: if a PE fetches from a copy of it, that copy ends.
-            long linePa = pa & ~(long) lineOffMask;
-            int w = watchSlot(linePa);
-            if (watchedLinePa[w] == linePa) {
-                watchedLinePa[w] = Cache.NO_LINE;
-                bumpL1iGenerations();
-            }
+            endWatch(pa & ~(long) lineOffMask);
+        }
+    }
+
+    /** If line linePa is watched (a PE may fetch from a copy of it), ends the watch and every PE's copies. */
+    private void endWatch(long linePa) {
+        int w = watchSlot(linePa);
+        if (watchedLinePa[w] == linePa) {
+            watchedLinePa[w] = Cache.NO_LINE;
+            bumpL1iGenerations();
         }
     }
 
@@ -1517,11 +1566,7 @@ public final class MemorySystem {
             for (MemoryObserver o : observers) {
                 o.onWrite(s, pe, agent, AccessKind.ZERO, linePa, lineSize, attrs, 0L, 0L);
             }
-            int w = watchSlot(linePa);
-            if (watchedLinePa[w] == linePa) {
-                watchedLinePa[w] = Cache.NO_LINE;
-                bumpL1iGenerations();
-            }
+            endWatch(linePa);
         }
     }
 

@@ -88,20 +88,101 @@ class FetchLineWatchTest {
     }
 
     @Test
-    void watchedLine_refilledWithOtherBytes_isReverified() {
+    void watchedLine_otherPesL1iHoldingOtherBytes_isReverified() {
         Approving approving = new Approving();
-        MemorySystem ms = withLineInL1i(approving);
+        MemorySystem ms = defaults();
+        ms.write(-1, 0, STORE, LINE + 8, 8, NC, 0x1111_2222_3333_4444L);
+        ms.addObserver(approving);
+        ms.fetch32(1, 0, LINE + 8, WB); // PE1's L1I holds the old bytes
+        // Other bytes in RAM without a write event (a back door; nothing is watched yet), then PE0's L1I
+        // fills from RAM (the L2's copy invalidated first).
+        ms.ramPoke(LINE + 8, 8, 0x5555_6666_7777_8888L);
+        ms.dcInvalidatePoC(0, 0, LINE);
+        ms.fetch32(0, 0, LINE + 8, WB);
         byte[] copy = new byte[64];
         assertThat(ms.peekFetchLine(0, LINE, copy)).isTrue();
         assertThat(approving.asked).isEqualTo(1);
-        // Other bytes in RAM without a write event (a back door), then an L1I refill from RAM: still watched, but
-        // the bytes differ from those the observers passed, so they must be asked again.
-        ms.ramPoke(LINE + 8, 8, 0x5555_6666_7777_8888L);
-        ms.icInvalidateAll(0, 0, false);
-        ms.dcInvalidatePoC(0, 0, LINE); // and the L2's copy: the refill reads RAM
-        ms.fetch32(0, 0, LINE + 8, WB);
-        assertThat(ms.peekFetchLine(0, LINE, copy)).isTrue();
-        assertThat(LittleEndian.get(copy, 8, 8)).isEqualTo(0x5555_6666_7777_8888L);
+        // The line is watched with PE0's bytes; PE1's copy differs, so the observers are asked again.
+        assertThat(ms.peekFetchLine(1, LINE, copy)).isTrue();
+        assertThat(LittleEndian.get(copy, 8, 8)).isEqualTo(0x1111_2222_3333_4444L);
         assertThat(approving.asked).isEqualTo(2);
+    }
+
+    @Test
+    void ramPoke_endsTheWatch() {
+        MemorySystem ms = withLineInL1i(new Approving());
+        assertThat(ms.peekFetchLine(0, LINE, new byte[64])).isTrue();
+        int g0 = ms.l1iGeneration(0);
+        ms.ramPoke(LINE + 60, 4, 0x0BAD_F00DL);
+        assertThat(ms.l1iGeneration(0)).isNotEqualTo(g0);
+    }
+
+    // ---- Non-cacheable copies (peekFetchLineNc) and their clock (tryTickFetch)
+
+    @Test
+    void peekFetchLineNc_unobserved_refuses() {
+        MemorySystem ms = defaults();
+        ms.write(-1, 0, STORE, LINE + 8, 8, NC, 1);
+        assertThat(ms.peekFetchLineNc(LINE, new byte[64])).isFalse();
+    }
+
+    @Test
+    void peekFetchLineNc_observed_copiesTheRamLine_untilAWriteToIt() {
+        Approving approving = new Approving();
+        MemorySystem ms = defaults();
+        ms.write(-1, 0, STORE, LINE + 8, 8, NC, 0x1111_2222_3333_4444L);
+        ms.addObserver(approving);
+        byte[] copy = new byte[64];
+        long seq = ms.seq();
+        assertThat(ms.peekFetchLineNc(LINE + 0x2c, copy)).isTrue();
+        assertThat(LittleEndian.get(copy, 8, 8)).isEqualTo(0x1111_2222_3333_4444L);
+        assertThat(approving.asked).isEqualTo(1);
+        assertThat(ms.seq()).isEqualTo(seq); // no access, no event
+        assertThat(ms.peekFetchLineNc(LINE + 0x100000, copy)).isFalse(); // a RAM page never written
+        int g0 = ms.l1iGeneration(0), g1 = ms.l1iGeneration(1);
+        ms.write(-1, 0, STORE, LINE + 48, 4, NC, 7);
+        assertThat(ms.l1iGeneration(0)).isNotEqualTo(g0);
+        assertThat(ms.l1iGeneration(1)).isNotEqualTo(g1);
+    }
+
+    @Test
+    void peekFetchLineNc_observerThatDoesNotVerify_refuses() {
+        MemorySystem ms = defaults();
+        ms.write(-1, 0, STORE, LINE + 8, 8, NC, 1);
+        ms.addObserver(new MemoryObserver() {});
+        assertThat(ms.peekFetchLineNc(LINE, new byte[64])).isFalse();
+    }
+
+    @Test
+    void peekFetchLineNc_writeBackIntoRam_endsTheCopies() {
+        MemorySystem ms = defaults();
+        ms.write(-1, 0, STORE, LINE + 8, 8, NC, 1);
+        ms.addObserver(new Approving());
+        ms.write(0, 0, STORE, LINE + 16, 8, WB, 2); // dirty in PE0's L1D: RAM still holds the old bytes
+        assertThat(ms.peekFetchLineNc(LINE, new byte[64])).isTrue();
+        int g0 = ms.l1iGeneration(0);
+        ms.dcCleanPoC(0, 0, LINE); // L1D -> L2 -> RAM: the RAM line changes without a write event
+        assertThat(ms.ramPeek(LINE + 16, 8)).isEqualTo(2L);
+        assertThat(ms.l1iGeneration(0)).isNotEqualTo(g0);
+    }
+
+    @Test
+    void tryTickFetch_ticksAsAnObservedNcFetch_andRefusesWhenTheAdversaryIsDue() {
+        MemorySystem ms = defaults();
+        ms.write(-1, 0, STORE, LINE, 8, NC, 0xd503201fL); // a NOP
+        ms.addObserver(new Approving());
+        ms.fetch32(0, 0, LINE, NC); // the page is now in the Non-cacheable memo: the observed fast path
+        long before = ms.seq();
+        ms.fetch32(0, 0, LINE, NC);
+        long perFetch = ms.seq() - before;
+        before = ms.seq();
+        assertThat(ms.tryTickFetch()).isTrue();
+        assertThat(ms.seq() - before).isEqualTo(perFetch).isEqualTo(1);
+        ms.adversary().scheduleEvict(ms.seq(), MemorySystem.L2_ID, LINE);
+        before = ms.seq();
+        assertThat(ms.tryTickFetch()).isFalse();
+        assertThat(ms.seq()).isEqualTo(before);
+        ms.fetch32(0, 0, LINE, NC); // the real fetch runs the due action
+        assertThat(ms.adversary().pendingScriptActions()).isZero();
     }
 }
