@@ -589,7 +589,6 @@ public final class Pe {
         long curLineVa = 0;
         int curBase = 0;
         boolean curValid = false;
-        boolean curNc = false; // the current line is a Non-cacheable copy: each fetch ticks the clock
         if (attention != 0) {
             int a = serviceAttention();
             if (a == ATTENDED_STOP) return takeStop();
@@ -610,7 +609,7 @@ public final class Pe {
                 Decoded di;
                 // curValid implies: the current line's entry was filled at generation `gen` and gen has
                 // not changed since (every refresh of gen that sees a change clears curValid).
-                if (curValid && (offset & ~wordMask) == 0 && (!curNc || mem.tryTickFetch())) {
+                if (curValid && (offset & ~wordMask) == 0) {
                     int slot = curBase + (int) (offset >>> 2);
                     di = fetchDecoded[slot];
                     if (di == null) {
@@ -622,10 +621,11 @@ public final class Pe {
                     int e = (int) (lineVa >>> lineShift) & (FETCH_LINES - 1);
                     if (fetchLineVa[e] == lineVa && (pc & 3) == 0 && fetchLineGen[e] == gen
                             && (!fetchLineNc[e] || mem.tryTickFetch())) {
+                        // A Non-cacheable copy is never the current line: each of its fetches comes
+                        // through here, to tick the clock, and the fast path above stays one compare.
                         curLineVa = lineVa;
                         curBase = e * wordsPerLine;
-                        curValid = true;
-                        curNc = fetchLineNc[e];
+                        curValid = !fetchLineNc[e];
                         int slot = curBase + (int) ((pc & wordMask) >>> 2);
                         di = fetchDecoded[slot];
                         if (di == null) {
@@ -682,45 +682,6 @@ public final class Pe {
                         break;
                     case Op.B:
                         pc += di.imm;
-                        break;
-                    // Calls, returns, compares, moves and barriers: frequent in any guest (U-Boot's delay
-                    // loop is BL, ISB, MRS, STR, RET, CMP, B.cond), and none needs the out-of-line executor.
-                    case Op.BL:
-                        r[30] = pc + 4;
-                        pc += di.imm;
-                        break;
-                    case Op.BR:
-                    case Op.RET:
-                        pc = r[di.n];
-                        break;
-                    case Op.CBZ:
-                        pc += Asl.trunc(r[di.t], di.datasize) == 0 ? di.imm : 4;
-                        break;
-                    case Op.CBNZ:
-                        pc += Asl.trunc(r[di.t], di.datasize) != 0 ? di.imm : 4;
-                        break;
-                    case Op.SUBS_X_REG: {
-                        long x = r[di.n], y = r[di.m];
-                        nzcv = Asl.addWithCarryFlags(x, ~y, 1, 64);
-                        r[di.d] = x - y;
-                        pc += 4;
-                        break;
-                    }
-                    case Op.ADDSUB_SHIFTED:
-                        addSub(di, Asl.shift(r[di.m], di.shiftType, di.shiftAmount, di.datasize), 0);
-                        pc += 4;
-                        break;
-                    case Op.MOV_REG:
-                        r[di.d] = Asl.trunc(r[di.m], di.datasize);
-                        pc += 4;
-                        break;
-                    case Op.MOV_IMM:
-                        r[di.d] = di.imm;
-                        pc += 4;
-                        break;
-                    case Op.NOP:
-                    case Op.BARRIER: // no-ops here: see execute()
-                        pc += 4;
                         break;
                     case Op.LDR_X_UIMM: {
                         long baseVa = r[di.n];
@@ -929,18 +890,12 @@ public final class Pe {
                         }
                         break;
                     }
-                    case Op.MRS: {
-                        // The generic-timer counter at EL1 (never trapped: see sysRegAccessAllowed, TRAP_NONE):
-                        // counter() with the instruction count still in its local. Everything else: out of line.
-                        SysRegs.Reg reg = di.sysReg;
-                        if (el == 1 && reg != null && (reg.id() == SysRegs.CNTPCT_EL0 || reg.id() == SysRegs.CNTVCT_EL0)) {
-                            r[di.t] = (count + idleTicks) >>> 4;
-                            pc += 4;
+                    default: {
+                        long next = quickExecute(di, pc, count);
+                        if (next != NOT_QUICK) {
+                            pc = next;
                             break;
                         }
-                    }
-                    // fall through
-                    default:
                         this.pc = pc;
                         instructions = count;
                         execute(di);
@@ -953,6 +908,7 @@ public final class Pe {
                             }
                         }
                         break;
+                    }
                 }
             } catch (GuestFault f) {
                 // the exception was taken (state updated); continue with the next instruction
@@ -983,6 +939,65 @@ public final class Pe {
         this.pc = pc;
         instructions = count;
         return RunStatus.BUDGET_EXHAUSTED;
+    }
+
+    /** {@link #quickExecute}'s answer for an instruction it does not run (no valid PC: see there). */
+    private static final long NOT_QUICK = Long.MIN_VALUE;
+
+    /**
+     * The second tier of the run loop: frequent instructions that need neither the fields the loop keeps
+     * in locals (PC, the instruction count: passed in) nor the out-of-line executor's exception and trap
+     * machinery: calls, returns, compare-and-branch, CMP, ADD/SUB (shifted register), moves, barriers and
+     * the EL1 read of the generic-timer counter. U-Boot's delay loop (BL, ISB, MRS, STR, RET, CMP, B.cond)
+     * is all here or inline. Kept out of run()'s switch so that the JIT's code for the hottest cases stays
+     * small. Returns the next PC, or {@link #NOT_QUICK} having done nothing (then {@link #execute} runs the
+     * instruction). NOT_QUICK cannot be a PC this returns: a branch to it would be re-run by execute()
+     * identically (it only sets PC and, for BL, X30 to the same values), and the PC after a sequential
+     * instruction is never 2^63 (0x7FFF_FFFF_FFFF_FFFC is outside every translation regime's VA range).
+     */
+    private long quickExecute(Decoded di, long pc, long count) {
+        switch (di.op) {
+            case Op.BL:
+                r[30] = pc + 4;
+                return pc + di.imm;
+            case Op.BR:
+            case Op.RET:
+                return r[di.n];
+            case Op.CBZ:
+                return pc + (Asl.trunc(r[di.t], di.datasize) == 0 ? di.imm : 4);
+            case Op.CBNZ:
+                return pc + (Asl.trunc(r[di.t], di.datasize) != 0 ? di.imm : 4);
+            case Op.SUBS_X_REG: {
+                long x = r[di.n], y = r[di.m];
+                nzcv = Asl.addWithCarryFlags(x, ~y, 1, 64);
+                r[di.d] = x - y;
+                return pc + 4;
+            }
+            case Op.ADDSUB_SHIFTED:
+                addSub(di, Asl.shift(r[di.m], di.shiftType, di.shiftAmount, di.datasize), 0);
+                return pc + 4;
+            case Op.MOV_REG:
+                r[di.d] = Asl.trunc(r[di.m], di.datasize);
+                return pc + 4;
+            case Op.MOV_IMM:
+                r[di.d] = di.imm;
+                return pc + 4;
+            case Op.NOP:
+            case Op.BARRIER: // no-ops: see execute()
+                return pc + 4;
+            case Op.MRS: {
+                // CNTPCT/CNTVCT at EL1 (never trapped: TRAP_NONE in sysRegAccessAllowed): counter() with the
+                // instruction count the loop keeps in a local.
+                SysRegs.Reg reg = di.sysReg;
+                if (el == 1 && reg != null && (reg.id() == SysRegs.CNTPCT_EL0 || reg.id() == SysRegs.CNTVCT_EL0)) {
+                    r[di.t] = (count + idleTicks) >>> 4;
+                    return pc + 4;
+                }
+                return NOT_QUICK;
+            }
+            default:
+                return NOT_QUICK;
+        }
     }
 
     private RunStatus takeStop() {

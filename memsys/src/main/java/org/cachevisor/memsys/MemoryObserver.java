@@ -56,4 +56,12 @@ public interface MemoryObserver {
      * its check. Default: false (the observer sees every fetch).
      */
     default boolean readWouldPass(long pa, byte[] bytes, int off, int len) { return false; }
+
+    /**
+     * Whether this observer wants {@link #onLine} for an {@link LineEvent#UPDATE} that leaves a line
+     * {@link LineState#DIRTY} (from DIRTY: a write hit on a dirty line, the most frequent line event).
+     * Asked once, when the observer is attached; if no observer wants them they are not delivered (their
+     * seq numbers are still used, so every other event is numbered as if they were). Default: true.
+     */
+    default boolean wantsDirtyUpdates() { return true; }
 }

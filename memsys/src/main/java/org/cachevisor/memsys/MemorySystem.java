@@ -191,12 +191,20 @@ public final class MemorySystem {
     /** The event clock: how many events have happened (the next event gets this number). */
     public long seq() { return seq; }
 
+    /**
+     * Whether some observer wants the UPDATE line events that leave a line DIRTY (a write hit on a dirty
+     * line: {@link MemoryObserver#wantsDirtyUpdates}). When none does they are not delivered, but their
+     * seq is still used, so the clock and every other event are the same either way.
+     */
+    private boolean dirtyUpdatesWanted;
+
     /** Attaches an observer; from now on every event is delivered to it, in order. */
     public void addObserver(MemoryObserver o) {
         if (o == null) throw new IllegalArgumentException("observer must not be null");
         observers = Arrays.copyOf(observers, observers.length + 1);
         observers[observers.length - 1] = o;
         observed = true;
+        if (o.wantsDirtyUpdates()) dirtyUpdatesWanted = true;
         fastSeqLimit = Long.MIN_VALUE;
         // Lines PEs copied while nobody watched were not verified by the new observer: drop them.
         Arrays.fill(watchedLinePa, Cache.NO_LINE);
@@ -602,7 +610,8 @@ public final class MemorySystem {
                         // Cell (DIRTY, LOCAL_WRITE) of LineTransitions: stays DIRTY, MERGE_DATA, reports UPDATE.
                         advCountdown--;
                         LittleEndian.put(c.data, (slot << lineShift) + off, size, v);
-                        emitLine(LineEvent.UPDATE, c, linePa, D, D, LineEvent.CAUSE_DEMAND, agent);
+                        if (dirtyUpdatesWanted) emitLine(LineEvent.UPDATE, c, linePa, D, D, LineEvent.CAUSE_DEMAND, agent);
+                        else seq++;
                         emitWrite(pe, agent, kind, pa, size, attrs, v, 0L);
                         return true;
                     }
@@ -1075,7 +1084,10 @@ public final class MemorySystem {
         }
         if (slot >= 0) c.states[slot] = (byte) next;
         int reported = LineTransitions.reported(state, event);
-        if (reported != LineTransitions.NO_EVENT) emitLine(reported, c, linePa, state, next, cause, agent);
+        if (reported != LineTransitions.NO_EVENT) {
+            if (reported == LineEvent.UPDATE && state == D && next == D && !dirtyUpdatesWanted) seq++;
+            else emitLine(reported, c, linePa, state, next, cause, agent);
+        }
         if (c.place == Source.L1I && (acts & (LineTransitions.ALLOCATE | LineTransitions.DROP)) != 0) {
             l1iGeneration[c.pe]++;
         }

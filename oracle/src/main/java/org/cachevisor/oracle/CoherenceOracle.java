@@ -370,9 +370,16 @@ public final class CoherenceOracle implements MemoryObserver {
         lineEvents++;
         // A write hit on a line already dirty (UPDATE, DIRTY -> DIRTY) changes nothing the tracker keeps
         // to explain with (state, fill, write-backs, discards; the write itself is in the history): skip
-        // it, the most frequent line event. A line's "last event" is then the one that made it dirty.
+        // it, the most frequent line event (the memory system does not even deliver it: see
+        // wantsDirtyUpdates). A line's "last event" is then the one that made it dirty.
         if (event == LineEvent.UPDATE && fromState == LineState.DIRTY && toState == LineState.DIRTY) return;
         lines.onLine(seq, event, cache, linePa, toState, cause, agent);
+    }
+
+    /** No: the tracker keeps nothing from them (see onLine). */
+    @Override
+    public boolean wantsDirtyUpdates() {
+        return false;
     }
 
     @Override
