@@ -790,7 +790,7 @@ public final class Pe {
                             byte[] page = storePageRam;
                             boolean done;
                             if (page == null) {
-                                done = mem.tryWrite(index, va + storePageDelta, 8, storePageAttrs, r[di.t]);
+                                done = mem.tryWrite(index, agent, va + storePageDelta, 8, storePageAttrs, r[di.t]);
                             } else if ((page != MemorySystem.PAGE_NOT_YET
                                     || (page = setStorePageRam(va + storePageDelta, storePageAttrs)) != MemorySystem.PAGE_NOT_YET)
                                     && mem.fastAccessAllowed()) {
@@ -825,7 +825,7 @@ public final class Pe {
                             byte[] page = storePageRam;
                             boolean done;
                             if (page == null) {
-                                done = mem.tryWrite(index, va + storePageDelta, 4, storePageAttrs, r[di.t]);
+                                done = mem.tryWrite(index, agent, va + storePageDelta, 4, storePageAttrs, r[di.t]);
                             } else if ((page != MemorySystem.PAGE_NOT_YET
                                     || (page = setStorePageRam(va + storePageDelta, storePageAttrs)) != MemorySystem.PAGE_NOT_YET)
                                     && mem.fastAccessAllowed()) {
@@ -860,7 +860,7 @@ public final class Pe {
                             byte[] page = storePageRam;
                             boolean done;
                             if (page == null) {
-                                done = mem.tryWrite(index, va + storePageDelta, 8, storePageAttrs, r[di.t]);
+                                done = mem.tryWrite(index, agent, va + storePageDelta, 8, storePageAttrs, r[di.t]);
                             } else if ((page != MemorySystem.PAGE_NOT_YET
                                     || (page = setStorePageRam(va + storePageDelta, storePageAttrs)) != MemorySystem.PAGE_NOT_YET)
                                     && mem.fastAccessAllowed()) {

@@ -383,12 +383,16 @@ public final class MemorySystem {
     public long fastValue() { return fastValue; }
 
     /**
-     * The fast paths of {@link #write} alone, for a caller with a slow path of its own: true if one
-     * applied (the write done exactly as write() does it), else false having changed nothing (then
-     * call write()). Never throws.
+     * The fast paths of {@link #write} alone (a store by {@code agent}), for a caller with a slow path of
+     * its own: true if one applied (the write done exactly as write() does it), else false having changed
+     * nothing (then call write()). Never throws. With observers, the observed fast path, except for a
+     * line a PE may fetch from a copy of ({@link #peekFetchLine}): that write ends the copies (the L1I
+     * generations change), which the caller's slow path notices.
      */
-    public boolean tryWrite(int pe, long pa, int size, int attrs, long value) {
-        return writeFast(pe, pa, size, attrs, value);
+    public boolean tryWrite(int pe, int agent, long pa, int size, int attrs, long value) {
+        if (writeFast(pe, pa, size, attrs, value)) return true;
+        return observed && observedFastPaths && watchedLinePa[watchSlot(pa & ~(long) lineOffMask)] != (pa & ~(long) lineOffMask)
+                && writeObserved(pe, agent, AccessKind.STORE, pa, size, attrs, value);
     }
 
     /** Whether {@code size} is 1, 2, 4 or 8: in 1..8 and a power of two, in one test. */

@@ -122,7 +122,7 @@ class FastPathProperties {
             }
             if (op < 42) {
                 int attrs = r.nextInt(6) == 0 ? WT : WB;
-                if (!r.nextBoolean() || !ms.tryWrite(pe, pa, size, attrs, value)) ms.write(pe, pe, STORE, pa, size, attrs, value);
+                if (!r.nextBoolean() || !ms.tryWrite(pe, pe, pa, size, attrs, value)) ms.write(pe, pe, STORE, pa, size, attrs, value);
                 return "write";
             }
             if (op < 56) {
@@ -133,7 +133,7 @@ class FastPathProperties {
                 switch (r.nextInt(3)) {
                     case 0 -> ncWriteByHandle(ms, ncPe, pa, size, ncAttrs, value);
                     case 1 -> {
-                        if (!ms.tryWrite(ncPe, pa, size, ncAttrs, value)) ms.write(ncPe, 0, STORE, pa, size, ncAttrs, value);
+                        if (!ms.tryWrite(ncPe, 0, pa, size, ncAttrs, value)) ms.write(ncPe, 0, STORE, pa, size, ncAttrs, value);
                     }
                     default -> ms.write(ncPe, 0, STORE, pa, size, ncAttrs, value);
                 }

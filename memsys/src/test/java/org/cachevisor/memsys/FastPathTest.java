@@ -86,7 +86,7 @@ class FastPathTest {
         MemorySystem ms = defaults();
         long pa = RAM + 0x3040;
         assertThat(ms.tryReadCached(0, pa, 8, WB)).isFalse(); // not in the L1D: the caller must read()
-        assertThat(ms.tryWrite(0, pa, 8, WB, 5)).isFalse(); // not dirty in the L1D
+        assertThat(ms.tryWrite(0, 0, pa, 8, WB, 5)).isFalse(); // not dirty in the L1D
         assertThat(ms.seq()).isZero();
         assertThat(ms.lineState(l1dId(0), pa)).isEqualTo(LineState.INVALID);
         ms.write(0, 0, STORE, pa, 8, WB, 0x1122_3344_5566_7788L); // slow path: allocates the line DIRTY
@@ -94,16 +94,45 @@ class FastPathTest {
         int countdown = ms.advCountdown;
         assertThat(ms.tryReadCached(0, pa + 2, 2, WB)).isTrue();
         assertThat(ms.fastValue()).isEqualTo(0x5566L);
-        assertThat(ms.tryWrite(0, pa + 4, 4, WB, 0xAABB_CCDDL)).isTrue(); // (DIRTY, LOCAL_WRITE): UPDATE + onWrite
+        assertThat(ms.tryWrite(0, 0, pa + 4, 4, WB, 0xAABB_CCDDL)).isTrue(); // (DIRTY, LOCAL_WRITE): UPDATE + onWrite
         assertThat(ms.seq()).isEqualTo(seq + 1 + 2);
         assertThat(ms.advCountdown).isEqualTo(countdown - 2);
         assertThat(ms.read(0, 0, LOAD, pa, 8, WB)).isEqualTo(0xAABB_CCDD_5566_7788L);
         assertThat(ms.tryReadCached(0, pa, 8, NC)).isFalse(); // Non-cacheable: not this path
         assertThat(ms.tryReadCached(1, pa, 8, WB)).isFalse(); // no PE 1 in this configuration
         assertThat(ms.tryReadCached(0, pa + 60, 8, WB)).isFalse(); // straddles two lines
-        ms.addObserver(new Recorder());
-        assertThat(ms.tryReadCached(0, pa, 8, WB)).isFalse(); // observed: every access takes the slow path
-        assertThat(ms.tryWrite(0, pa, 8, WB, 1)).isFalse();
+        Recorder recorder = new Recorder();
+        ms.addObserver(recorder);
+        assertThat(ms.tryReadCached(0, pa, 8, WB)).isFalse(); // observed: reads take the slow path
+        // Observed, a write hit on the dirty line takes the observed fast path, its write event delivered ...
+        seq = ms.seq();
+        assertThat(ms.tryWrite(0, 0, pa, 8, WB, 1)).isTrue();
+        assertThat(ms.seq()).isEqualTo(seq + 2);
+        assertThat(recorder.events).last().asString().contains("write").contains(String.format("0x%x", pa));
+        assertThat(ms.read(0, 0, LOAD, pa, 8, WB)).isEqualTo(1L);
+        // ... but not a write to a line a PE fetches from a copy of (the slow path ends the copies).
+        ms.fetch32(0, 0, pa, WB);
+        assertThat(ms.peekFetchLine(0, pa, new byte[64])).isFalse(); // Recorder does not verify lines
+        assertThat(ms.tryWrite(0, 0, pa, 8, WB, 2)).isTrue(); // nothing watched: the fast path
+    }
+
+    @Test
+    void tryWrite_observed_lineWatchedForAFetchCopy_refused() {
+        MemorySystem ms = defaults();
+        long pa = RAM + 0x3040;
+        ms.write(0, 0, STORE, pa, 8, WB, 0x1122_3344_5566_7788L);
+        ms.addObserver(new MemoryObserver() {
+            @Override public boolean readWouldPass(long p, byte[] bytes, int off, int len) { return true; }
+        });
+        ms.fetch32(0, 0, pa, WB); // PE0's L1I holds the line
+        assertThat(ms.peekFetchLine(0, pa, new byte[64])).isTrue(); // now watched
+        long seq = ms.seq();
+        int g = ms.l1iGeneration(0);
+        assertThat(ms.tryWrite(0, 0, pa, 8, WB, 1)).isFalse();
+        assertThat(ms.seq()).isEqualTo(seq);
+        assertThat(ms.l1iGeneration(0)).isEqualTo(g);
+        ms.write(0, 0, STORE, pa, 8, WB, 1); // the slow path ends the copy
+        assertThat(ms.l1iGeneration(0)).isNotEqualTo(g);
     }
 
     @Test
