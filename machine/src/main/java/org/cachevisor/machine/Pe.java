@@ -985,6 +985,23 @@ public final class Pe {
             case Op.NOP:
             case Op.BARRIER: // no-ops: see execute()
                 return pc + 4;
+            case Op.LDST: {
+                // A store with a register offset (memset's str xN, [xM, xK]) to a cacheable page the store
+                // memo holds, through the memory system's fast paths (observed included); else NOT_QUICK
+                // having done nothing.
+                if (!di.flag1 || di.sub != 1 || di.mode != Decoded.MODE_OFFSET || storePageRam != null
+                        || (di.spBase && spAlignCheck)) {
+                    return NOT_QUICK;
+                }
+                int size = di.size;
+                long va = r[di.n] + Asl.extend(r[di.m], di.extendType, di.shiftAmount);
+                if ((va & ~(0xFFFL & -size)) != storePageVa
+                        || !mem.tryWrite(index, agent, va + storePageDelta, size, storePageAttrs, r[di.t])) {
+                    return NOT_QUICK;
+                }
+                if (platform != null && platform.armedMonitors > 0) platform.clearMonitors(this, va + storePageDelta);
+                return pc + 4;
+            }
             case Op.MRS: {
                 // CNTPCT/CNTVCT at EL1 (never trapped: TRAP_NONE in sysRegAccessAllowed): counter() with the
                 // instruction count the loop keeps in a local.

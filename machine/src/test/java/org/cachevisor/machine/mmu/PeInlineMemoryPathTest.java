@@ -12,11 +12,12 @@ import org.cachevisor.memsys.MemorySystem;
 import org.junit.jupiter.api.Test;
 
 /**
- * The loads and stores {@code Pe.run()} serves inline (LDR/LDRB/STR unsigned offset, STR post-index)
- * from its page memos (a Non-cacheable RAM page straight from the memory system's page handle, a
- * cacheable one through its L1D hit path) do exactly what the out-of-line path does: the same program
- * runs on a machine nobody observes (inline paths taken) and on one with an observer attached (the
- * memory system refuses every fast path, so every access goes the long way, the reference), and the
+ * The loads and stores {@code Pe.run()} serves inline (LDR/LDRB/STR unsigned offset, STR post-index;
+ * register-offset stores in quickExecute) from its page memos (a Non-cacheable RAM page straight from the
+ * memory system's page handle, a cacheable one through its L1D hit path) do exactly what the out-of-line
+ * path does: the same program runs on a machine nobody observes (inline paths taken) and on one with an
+ * observer attached (the memory system refuses every unobserved fast path, so accesses go the long way or
+ * through the observed fast paths, which deliver every event: the reference), and the
  * registers, the bytes of the touched pages and (where comparable, see seqCounts) the event clock must agree. The program starts on
  * pages never written (the memo's page handle is not there yet), writes them, reads them back, walks
  * into the next page and makes unaligned accesses (not with the MMU off, where data is Device).
@@ -41,6 +42,9 @@ class PeInlineMemoryPathTest {
                 add  x9, x9, x2
                 eor  x9, x9, x8
                 add  x10, x10, x4
+                lsl  x15, x0, #3
+                str  x5, [x1, x15]
+                strb w9, [x1, x0]
             """;
     static final String UNALIGNED = """
                 add  x11, x1, #3
