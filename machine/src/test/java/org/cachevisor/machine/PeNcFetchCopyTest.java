@@ -2,10 +2,6 @@ package org.cachevisor.machine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HashMap;
-import java.util.Map;
-import org.cachevisor.memsys.AccessKind;
-import org.cachevisor.memsys.MemoryObserver;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,44 +26,6 @@ class PeNcFetchCopyTest {
         Words.b(0),               // 0x1020: b .
     };
     private static final int INSNS = 1 + 50 * 6 + 1 + 2 + 1 + 5;
-
-    /** Expected bytes from every write (learned at the first read of a byte never written); verifies lines. */
-    private static final class FetchChecker implements MemoryObserver {
-        final Map<Long, Byte> expected = new HashMap<>();
-        final boolean verifies;
-        int fetchEvents, staleFetches;
-
-        FetchChecker(boolean verifies) { this.verifies = verifies; }
-
-        @Override
-        public void onWrite(long seq, int pe, int agent, int kind, long pa, int size, int attrs, long lo, long hi) {
-            for (int i = 0; i < size; i++) expected.put(pa + i, (byte) ((i < 8 ? lo >>> (8 * i) : hi >>> (8 * (i - 8)))));
-        }
-
-        @Override
-        public void onRead(long seq, int pe, int agent, int kind, long pa, int size, int attrs, long lo, long hi, int source) {
-            if (kind != AccessKind.FETCH) return;
-            fetchEvents++;
-            boolean stale = false;
-            for (int i = 0; i < size; i++) {
-                byte seen = (byte) (lo >>> (8 * i));
-                Byte e = expected.putIfAbsent(pa + i, seen);
-                if (e != null && e != seen) stale = true;
-            }
-            if (stale) staleFetches++;
-        }
-
-        @Override
-        public boolean readWouldPass(long pa, byte[] bytes, int off, int len) {
-            if (!verifies) return false;
-            for (int i = 0; i < len; i++) {
-                Byte e = expected.get(pa + i);
-                if (e != null && e != bytes[off + i]) return false;
-            }
-            for (int i = 0; i < len; i++) expected.putIfAbsent(pa + i, bytes[off + i]);
-            return true;
-        }
-    }
 
     private static TestGuest run(FetchChecker checker) {
         TestGuest g = new TestGuest().code(0x1000, CALLER).code(0x2040, Words.movz(0, 1), Words.RET);

@@ -2,9 +2,6 @@ package org.cachevisor.machine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HashMap;
-import java.util.Map;
-import org.cachevisor.memsys.AccessKind;
 import org.cachevisor.memsys.MemoryObserver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,45 +51,6 @@ class PeStaleInstructionTest {
         assertThat(g.pe.pc()).isEqualTo(0x101CL);
     }
 
-    /**
-     * A stand-in for the coherence oracle, written here from scratch: expected bytes from every write
-     * (learned at the first read of a byte never written), a fetch that returns anything else is stale;
-     * it verifies lines for the PE's fetch-line copies ({@link MemoryObserver#readWouldPass}).
-     */
-    private static final class FetchChecker implements MemoryObserver {
-        final Map<Long, Byte> expected = new HashMap<>();
-        int fetchEvents, staleFetches;
-
-        @Override
-        public void onWrite(long seq, int pe, int agent, int kind, long pa, int size, int attrs, long lo, long hi) {
-            for (int i = 0; i < size; i++) expected.put(pa + i, (byte) ((i < 8 ? lo >>> (8 * i) : hi >>> (8 * (i - 8)))));
-        }
-
-        @Override
-        public void onRead(long seq, int pe, int agent, int kind, long pa, int size, int attrs, long lo, long hi, int source) {
-            if (kind != AccessKind.FETCH) return;
-            fetchEvents++;
-            boolean stale = false;
-            for (int i = 0; i < size; i++) {
-                byte seen = (byte) (lo >>> (8 * i));
-                Byte e = expected.putIfAbsent(pa + i, seen);
-                if (e != null && e != seen) stale = true;
-            }
-            if (stale) staleFetches++;
-        }
-
-        @Override
-        public boolean readWouldPass(long pa, byte[] bytes, int off, int len) {
-            for (int i = 0; i < len; i++) {
-                Byte e = expected.get(pa + i);
-                if (e != null && e != bytes[off + i]) return false;
-            }
-            // A read of these bytes would pass and learn the unknown ones: learn them now.
-            for (int i = 0; i < len; i++) expected.putIfAbsent(pa + i, bytes[off + i]);
-            return true;
-        }
-    }
-
     @Test
     void codeRewrite_verifyingObserver_seesTheStaleFetchThoughThePeFetchesFromItsLineCopies() {
         // The routine at 0x2040: its line and the caller's use different entries of the PE's table of
@@ -102,7 +60,7 @@ class PeStaleInstructionTest {
             Words.sys(3, 7, 11, 1, 3), Words.sys(0, 7, 5, 0, 31), Words.bl(0x1028), Words.b(0),
         };
         TestGuest g = new TestGuest().code(0x1000, caller).code(0x2040, Words.movz(0, 1), Words.RET);
-        FetchChecker checker = new FetchChecker();
+        FetchChecker checker = new FetchChecker(true);
         g.mem.addObserver(checker);
         g.pe.reset(0x1000);
         g.identityMap();
