@@ -18,16 +18,74 @@ public final class Expr {
     /** Evaluates over an instruction word. */
     interface Node { int eval(int word); }
 
-    /** A helper of up to 5 arguments (missing ones are 0); no allocation per call. */
-    interface Fn { int apply(int a, int b, int c, int d, int e); }
+    /** The ASL helpers callable from an expression, by name (each takes up to 5 arguments, missing ones 0). */
+    static final List<String> FUNCTIONS = List.of("moveWidePreferred", "bfxPreferred", "validBitMasks",
+            "bitmaskIsWideConstant", "sysOp", "isZero");
 
-    static final Map<String, Fn> FUNCTIONS = Map.of(
-            "moveWidePreferred", (a, b, c, d, e) -> Bits.moveWidePreferred(a, b, c, d) ? 1 : 0,
-            "bfxPreferred", (a, b, c, d, e) -> Bits.bfxPreferred(a, b, c, d) ? 1 : 0,
-            "validBitMasks", (a, b, c, d, e) -> Bits.validBitMasks(a, b, c, d) ? 1 : 0,
-            "bitmaskIsWideConstant", (a, b, c, d, e) -> Bits.bitmaskIsWideConstant(a, b, c, d) ? 1 : 0,
-            "sysOp", (a, b, c, d, e) -> SysOps.kind(a, b, c, d, e),
-            "isZero", (a, b, c, d, e) -> a == 0 ? 1 : 0);
+    private static int call(int fn, int a, int b, int c, int d, int e) {
+        switch (fn) {
+            case 0: return Bits.moveWidePreferred(a, b, c, d) ? 1 : 0;
+            case 1: return Bits.bfxPreferred(a, b, c, d) ? 1 : 0;
+            case 2: return Bits.validBitMasks(a, b, c, d) ? 1 : 0;
+            case 3: return Bits.bitmaskIsWideConstant(a, b, c, d) ? 1 : 0;
+            case 4: return SysOps.kind(a, b, c, d, e);
+            case 5: return a == 0 ? 1 : 0;
+            default: throw new IllegalStateException("function " + fn);
+        }
+    }
+
+    /**
+     * One node of a parsed expression: an operator over its operands, a literal, a field or a helper call.
+     * One class with a switch rather than a lambda per operator: the table's expressions are parsed when
+     * the decoder is built at start-up, where each lambda call site would cost a class spun at run time.
+     */
+    private static final class Op implements Node {
+        static final int LIT = 0, FIELD = 1, CALL = 2, OR = 3, AND = 4, EQ = 5, NE = 6, LE = 7, GE = 8, LT = 9,
+                GT = 10, ADD = 11, SUB = 12, BITOR = 13, MUL = 14, BITAND = 15, NOT = 16, NEG = 17;
+        final int op;
+        final int value; // LIT: the literal; CALL: the function's index in FUNCTIONS
+        final Field field;
+        final Node a, b;
+        final Node[] args;
+
+        Op(int op, int value, Field field, Node a, Node b, Node[] args) {
+            this.op = op;
+            this.value = value;
+            this.field = field;
+            this.a = a;
+            this.b = b;
+            this.args = args;
+        }
+
+        static Op binary(int op, Node a, Node b) { return new Op(op, 0, null, a, b, null); }
+
+        @Override
+        public int eval(int w) {
+            switch (op) {
+                case LIT: return value;
+                case FIELD: return field.extract(w);
+                case CALL: return call(value, args[0].eval(w), args[1].eval(w), args[2].eval(w), args[3].eval(w), args[4].eval(w));
+                case OR: return (a.eval(w) != 0 || b.eval(w) != 0) ? 1 : 0;
+                case AND: return (a.eval(w) != 0 && b.eval(w) != 0) ? 1 : 0;
+                case EQ: return a.eval(w) == b.eval(w) ? 1 : 0;
+                case NE: return a.eval(w) != b.eval(w) ? 1 : 0;
+                case LE: return a.eval(w) <= b.eval(w) ? 1 : 0;
+                case GE: return a.eval(w) >= b.eval(w) ? 1 : 0;
+                case LT: return a.eval(w) < b.eval(w) ? 1 : 0;
+                case GT: return a.eval(w) > b.eval(w) ? 1 : 0;
+                case ADD: return a.eval(w) + b.eval(w);
+                case SUB: return a.eval(w) - b.eval(w);
+                case BITOR: return a.eval(w) | b.eval(w);
+                case MUL: return a.eval(w) * b.eval(w);
+                case BITAND: return a.eval(w) & b.eval(w);
+                case NOT: return a.eval(w) == 0 ? 1 : 0;
+                case NEG: return -a.eval(w);
+                default: throw new IllegalStateException("op " + op);
+            }
+        }
+    }
+
+    private static final Op ZERO = new Op(Op.LIT, 0, null, null, null, null);
 
     private final String text;
     private final Node root;
@@ -86,33 +144,33 @@ public final class Expr {
 
         Node or() {
             Node l = and();
-            while (eat("||")) { Node a = l, b = and(); l = w -> (a.eval(w) != 0 || b.eval(w) != 0) ? 1 : 0; }
+            while (eat("||")) l = Op.binary(Op.OR, l, and());
             return l;
         }
 
         Node and() {
             Node l = cmp();
-            while (eat("&&")) { Node a = l, b = cmp(); l = w -> (a.eval(w) != 0 && b.eval(w) != 0) ? 1 : 0; }
+            while (eat("&&")) l = Op.binary(Op.AND, l, cmp());
             return l;
         }
 
         Node cmp() {
             Node a = add();
-            if (eat("==")) { Node b = add(); return w -> a.eval(w) == b.eval(w) ? 1 : 0; }
-            if (eat("!=")) { Node b = add(); return w -> a.eval(w) != b.eval(w) ? 1 : 0; }
-            if (eat("<=")) { Node b = add(); return w -> a.eval(w) <= b.eval(w) ? 1 : 0; }
-            if (eat(">=")) { Node b = add(); return w -> a.eval(w) >= b.eval(w) ? 1 : 0; }
-            if (eat("<")) { Node b = add(); return w -> a.eval(w) < b.eval(w) ? 1 : 0; }
-            if (eat(">")) { Node b = add(); return w -> a.eval(w) > b.eval(w) ? 1 : 0; }
+            if (eat("==")) return Op.binary(Op.EQ, a, add());
+            if (eat("!=")) return Op.binary(Op.NE, a, add());
+            if (eat("<=")) return Op.binary(Op.LE, a, add());
+            if (eat(">=")) return Op.binary(Op.GE, a, add());
+            if (eat("<")) return Op.binary(Op.LT, a, add());
+            if (eat(">")) return Op.binary(Op.GT, a, add());
             return a;
         }
 
         Node add() {
             Node l = mul();
             while (true) {
-                if (eat("+")) { Node a = l, b = mul(); l = w -> a.eval(w) + b.eval(w); }
-                else if (eat("-")) { Node a = l, b = mul(); l = w -> a.eval(w) - b.eval(w); }
-                else if (eat("|")) { Node a = l, b = mul(); l = w -> a.eval(w) | b.eval(w); }
+                if (eat("+")) l = Op.binary(Op.ADD, l, mul());
+                else if (eat("-")) l = Op.binary(Op.SUB, l, mul());
+                else if (eat("|")) l = Op.binary(Op.BITOR, l, mul());
                 else return l;
             }
         }
@@ -120,15 +178,15 @@ public final class Expr {
         Node mul() {
             Node l = unary();
             while (true) {
-                if (eat("*")) { Node a = l, b = unary(); l = w -> a.eval(w) * b.eval(w); }
-                else if (eat("&")) { Node a = l, b = unary(); l = w -> a.eval(w) & b.eval(w); }
+                if (eat("*")) l = Op.binary(Op.MUL, l, unary());
+                else if (eat("&")) l = Op.binary(Op.BITAND, l, unary());
                 else return l;
             }
         }
 
         Node unary() {
-            if (eat("!")) { Node a = unary(); return w -> a.eval(w) == 0 ? 1 : 0; }
-            if (eat("-")) { Node a = unary(); return w -> -a.eval(w); }
+            if (eat("!")) return Op.binary(Op.NOT, unary(), null);
+            if (eat("-")) return Op.binary(Op.NEG, unary(), null);
             return primary();
         }
 
@@ -147,27 +205,26 @@ public final class Expr {
                 if (lit.startsWith("0b")) v = Integer.parseInt(lit.substring(2), 2);
                 else if (lit.startsWith("0x")) v = Integer.parseInt(lit.substring(2), 16);
                 else v = Integer.parseInt(lit);
-                return w -> v;
+                return new Op(Op.LIT, v, null, null, null, null);
             }
             while (pos < s.length() && (Character.isLetterOrDigit(s.charAt(pos)) || s.charAt(pos) == '_')) pos++;
             if (start == pos) throw error("expected a name or number");
             String name = s.substring(start, pos);
             if (eat("(")) {
-                Fn fn = FUNCTIONS.get(name);
-                if (fn == null) throw error("unknown function " + name);
+                int fn = FUNCTIONS.indexOf(name);
+                if (fn < 0) throw error("unknown function " + name);
                 List<Node> args = new ArrayList<>();
                 if (!eat(")")) {
                     do { args.add(or()); } while (eat(","));
                     if (!eat(")")) throw error("expected ')'");
                 }
                 if (args.size() > 5) throw error("too many arguments to " + name);
-                while (args.size() < 5) args.add(w -> 0);
-                Node a0 = args.get(0), a1 = args.get(1), a2 = args.get(2), a3 = args.get(3), a4 = args.get(4);
-                return w -> fn.apply(a0.eval(w), a1.eval(w), a2.eval(w), a3.eval(w), a4.eval(w));
+                while (args.size() < 5) args.add(ZERO);
+                return new Op(Op.CALL, fn, null, null, null, args.toArray(new Node[0]));
             }
             Field f = fields.get(name);
             if (f == null) throw error("unknown field " + name);
-            return f::extract;
+            return new Op(Op.FIELD, 0, f, null, null, null);
         }
     }
 }

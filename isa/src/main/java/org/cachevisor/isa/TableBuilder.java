@@ -70,7 +70,7 @@ final class TableBuilder {
         if (base == null) throw new IllegalStateException("alias " + id + ": unknown base " + baseId);
         int mask = base.mask(), value = base.value();
         if (fixed != null && !fixed.isBlank()) {
-            for (String tok : fixed.trim().split("\\s+")) {
+            for (String tok : tokens(fixed)) {
                 int eq = tok.indexOf('=');
                 Field f = base.field(tok.substring(0, eq));
                 int v = Integer.parseInt(tok.substring(eq + 1));
@@ -92,10 +92,24 @@ final class TableBuilder {
     }
 
     /** Parses a pattern into {mask, value}, filling {@code fields} (bit 31 first). */
+    /** The whitespace-separated tokens of {@code s} (as {@code s.trim().split("\\s+")}, without a regex per call). */
+    static java.util.List<String> tokens(String s) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        int i = 0, n = s.length();
+        while (i < n) {
+            while (i < n && Character.isWhitespace(s.charAt(i))) i++;
+            int start = i;
+            while (i < n && !Character.isWhitespace(s.charAt(i))) i++;
+            if (i > start) out.add(s.substring(start, i));
+        }
+        if (out.isEmpty()) out.add(""); // "".split(...) gives one empty token
+        return out;
+    }
+
     static int[] parsePattern(String id, String pattern, Map<String, Field> fields) {
         int bit = 32;
         int mask = 0, value = 0;
-        for (String tok : pattern.trim().split("\\s+")) {
+        for (String tok : tokens(pattern)) {
             int colon = tok.indexOf(':'), eq = tok.indexOf('=');
             if (colon > 0) {
                 String name = tok.substring(0, colon);
