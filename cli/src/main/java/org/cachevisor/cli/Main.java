@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
  * (picocli builds each by reflection, ~10 ms apiece), and the A64 decoder table ({@code A64}'s static
  * initialiser, ~50 ms) is built on a daemon thread while picocli parses and the machine is composed. The
  * top-level help, {@code help}, no arguments and anything else get the whole command line, so every
- * message is what it would be with all subcommands.
+ * message is what it would be with all subcommands. A plain {@code run} command line skips picocli's model
+ * altogether ({@link RunCommand#fastParse}; anything it does not take goes through picocli).
  */
 @Command(name = "cachevisor",
         mixinStandardHelpOptions = true,
@@ -48,7 +49,38 @@ public final class Main implements Runnable {
         // no option of ours has such a type
         if (System.getProperty(PICOCLI_CONVERTER_EXCLUDES) == null) System.setProperty(PICOCLI_CONVERTER_EXCLUDES, "java\\.sql\\..*,java\\.time\\..*");
         if (args.length > 0 && !"help".equals(args[0]) && newSubcommand(args[0]) != null) buildDecoderInBackground();
-        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        PrintWriter out = new PrintWriter(System.out, true), err = new PrintWriter(System.err, true);
+        if (args.length > 0 && "run".equals(args[0])) {
+            // A plain `run` command line needs no picocli model (see RunCommand.fastParse); the rest does.
+            RunCommand run = RunCommand.fastParse(java.util.Arrays.copyOfRange(args, 1, args.length));
+            if (run != null) {
+                run.directOut = out;
+                run.directErr = err;
+                int status;
+                try {
+                    status = run.call();
+                } catch (RuntimeException e) {
+                    status = executionFailure(e, err);
+                }
+                System.exit(status);
+            }
+        }
+        System.exit(execute(args, out, err));
+    }
+
+    /**
+     * What a subcommand's exception becomes: bad input (UserError, IllegalArgumentException, an I/O error)
+     * one line and {@link #EXIT_USAGE}; anything else a simulator bug, its stack trace and {@link #EXIT_SOFTWARE}.
+     */
+    static int executionFailure(Exception ex, PrintWriter err) {
+        if (ex instanceof UserError || ex instanceof IllegalArgumentException
+                || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
+            err.println("cachevisor: error: " + ex.getMessage());
+            return EXIT_USAGE;
+        }
+        err.println("cachevisor: internal error (a simulator bug, please report it):");
+        ex.printStackTrace(err);
+        return EXIT_SOFTWARE;
     }
 
     /** Runs the command line with the given streams; returns the exit status (tests call this). */
@@ -89,16 +121,7 @@ public final class Main implements Runnable {
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             return EXIT_USAGE;
         });
-        cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
-            if (ex instanceof UserError || ex instanceof IllegalArgumentException
-                    || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
-                c.getErr().println("cachevisor: error: " + ex.getMessage());
-                return EXIT_USAGE;
-            }
-            c.getErr().println("cachevisor: internal error (a simulator bug, please report it):");
-            ex.printStackTrace(c.getErr());
-            return EXIT_SOFTWARE;
-        });
+        cl.setExecutionExceptionHandler((ex, c, parseResult) -> executionFailure(ex, c.getErr()));
         return cl;
     }
 
