@@ -66,7 +66,8 @@ import java.util.Arrays;
  * <ul>
  *   <li>cacheable read/fetch hitting the PE's L1D/L1I (any state): seq + 1 (the onRead event);</li>
  *   <li>Write-Back write hitting a DIRTY line of the PE's L1D (cell (DIRTY, LOCAL_WRITE): stays
- *   DIRTY, MERGE_DATA, reports UPDATE): seq + 2 (UPDATE and onWrite);</li>
+ *   DIRTY, MERGE_DATA, reports UPDATE): seq + 2 (UPDATE and onWrite); likewise a CLEAN line of RAM that no
+ *   other L1D holds (cell (CLEAN, LOCAL_WRITE): becomes DIRTY, the snoop has nothing to do);</li>
  *   <li>Non-cacheable or Device read/write/fetch of a RAM page in the {@code ncPage} memo: straight
  *   to the page's bytes, seq + 1 (onRead or onWrite).</li>
  * </ul>
@@ -395,6 +396,22 @@ public final class MemorySystem {
                 && writeObserved(pe, agent, AccessKind.STORE, pa, size, attrs, value);
     }
 
+    /**
+     * For a write hitting PE pe's L1D line linePa: whether the line is CLEAN there, no other L1D holds it
+     * (the slow path's SNOOP_WRITE would find nothing to do) and it is RAM (a clean line may also come
+     * from a ROM region, whose writes go to its device). Then the write is cell (CLEAN, LOCAL_WRITE) alone.
+     */
+    private boolean cleanHitAlone(int pe, long linePa) {
+        Cache c = l1d[pe];
+        int slot = c.lookup(linePa);
+        if (slot < 0 || c.states[slot] != LineState.CLEAN) return false;
+        for (int m = 0; m < peCount; m++) {
+            if (m != pe && l1d[m].find(linePa) >= 0) return false;
+        }
+        AddressMap.Region r = map.find(linePa);
+        return r != null && r.kind() == AddressMap.Kind.RAM;
+    }
+
     /** Whether {@code size} is 1, 2, 4 or 8: in 1..8 and a power of two, in one test. */
     private static boolean legalSize(int size) {
         return (((size - 1) & ~7) | (size & (size - 1))) == 0;
@@ -571,6 +588,14 @@ public final class MemorySystem {
                         LittleEndian.put(c.data, (slot << lineShift) + off, size, value);
                         return true;
                     }
+                    if (slot >= 0 && cleanHitAlone(pe, pa - off)) {
+                        // Cell (CLEAN, LOCAL_WRITE): DIRTY, MERGE_DATA, reports UPDATE (the snoop finds nothing).
+                        advCountdown--;
+                        seq += 2;
+                        c.states[slot] = D;
+                        LittleEndian.put(c.data, (slot << lineShift) + off, size, value);
+                        return true;
+                    }
                 }
             } else if (type != Attrs.NORMAL_WT && pe >= -1 && pe < peCount) {
                 byte[] page = ncPageOf(pa);
@@ -616,6 +641,15 @@ public final class MemorySystem {
                         LittleEndian.put(c.data, (slot << lineShift) + off, size, v);
                         if (dirtyUpdatesWanted) emitLine(LineEvent.UPDATE, c, linePa, D, D, LineEvent.CAUSE_DEMAND, agent);
                         else seq++;
+                        emitWrite(pe, agent, kind, pa, size, attrs, v, 0L);
+                        return true;
+                    }
+                    if (slot >= 0 && cleanHitAlone(pe, linePa)) {
+                        // Cell (CLEAN, LOCAL_WRITE): DIRTY, MERGE_DATA, reports UPDATE (the snoop finds nothing).
+                        advCountdown--;
+                        c.states[slot] = D;
+                        LittleEndian.put(c.data, (slot << lineShift) + off, size, v);
+                        emitLine(LineEvent.UPDATE, c, linePa, LineState.CLEAN, D, LineEvent.CAUSE_DEMAND, agent);
                         emitWrite(pe, agent, kind, pa, size, attrs, v, 0L);
                         return true;
                     }

@@ -117,6 +117,36 @@ class FastPathTest {
     }
 
     @Test
+    void tryWrite_cleanLineNoOtherCopy_becomesDirtyAsTheSlowPathMakesIt() {
+        MemorySystem fast = with(MemConfig.defaults().withPeCount(2));
+        MemorySystem slow = with(MemConfig.defaults().withPeCount(2));
+        Recorder fastEvents = new Recorder(), slowEvents = new Recorder();
+        fast.addObserver(fastEvents);
+        slow.addObserver(slowEvents);
+        slow.observedFastPaths = false; // the reference: every access through the transition machinery
+        long pa = RAM + 0x5000;
+        for (MemorySystem ms : new MemorySystem[] {fast, slow}) {
+            ms.write(-1, 0, STORE, pa, 8, NC, 0x1111L);
+            assertThat(ms.read(0, 0, LOAD, pa, 8, WB)).isEqualTo(0x1111L); // a CLEAN line in PE0's L1D
+        }
+        assertThat(fast.tryWrite(0, 0, pa + 8, 8, WB, 0x2222L)).isTrue(); // the observed fast path
+        slow.write(0, 0, STORE, pa + 8, 8, WB, 0x2222L);
+        assertThat(fastEvents.events).isEqualTo(slowEvents.events);
+        assertThat(fastEvents.events).anyMatch(e -> e.contains("update")); // CLEAN -> DIRTY is reported
+        assertThat(fast.seq()).isEqualTo(slow.seq());
+        assertThat(fast.lineState(l1dId(0), pa)).isEqualTo(LineState.DIRTY).isEqualTo(slow.lineState(l1dId(0), pa));
+        assertThat(fast.read(0, 0, LOAD, pa + 8, 8, WB)).isEqualTo(0x2222L);
+        // Another L1D holding the line: the write must snoop it, which only the slow path does.
+        long pb = RAM + 0x6000;
+        fast.write(-1, 0, STORE, pb, 8, NC, 1);
+        fast.read(0, 0, LOAD, pb, 8, WB);
+        fast.read(1, 0, LOAD, pb, 8, WB);
+        assertThat(fast.tryWrite(0, 0, pb, 8, WB, 2)).isFalse();
+        fast.write(0, 0, STORE, pb, 8, WB, 2);
+        assertThat(fast.lineState(l1dId(1), pb)).isEqualTo(LineState.INVALID);
+    }
+
+    @Test
     void tryWrite_observed_lineWatchedForAFetchCopy_refused() {
         MemorySystem ms = defaults();
         long pa = RAM + 0x3040;
