@@ -28,6 +28,7 @@ time_to_prompt() {
   local keyed=0
   while IFS= read -r -n1 -d '' c <&"$out_fd"; do
     buf+="$c"
+    (( ${#buf} > 32 )) && buf="${buf: -32}" # the last 32 characters: both patterns fit, and matching stays O(1)
     if [ "$keyed" = 0 ] && [[ "$buf" == *"stop autoboot:"* ]]; then printf ' ' >&"$in_fd"; keyed=1; fi
     if [[ "$buf" == *$'\n=> ' ]]; then found=1; break; fi
   done
