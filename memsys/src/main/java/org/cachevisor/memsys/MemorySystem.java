@@ -392,19 +392,19 @@ public final class MemorySystem {
      */
     public boolean tryWrite(int pe, int agent, long pa, int size, int attrs, long value) {
         if (writeFast(pe, pa, size, attrs, value)) return true;
-        return observed && observedFastPaths && watchedLinePa[watchSlot(pa & ~(long) lineOffMask)] != (pa & ~(long) lineOffMask)
-                && writeObserved(pe, agent, AccessKind.STORE, pa, size, attrs, value);
+        if (!observed || !observedFastPaths) return false;
+        long linePa = pa & ~(long) lineOffMask;
+        return watchedLinePa[watchSlot(linePa)] != linePa && writeObserved(pe, agent, AccessKind.STORE, pa, size, attrs, value);
     }
 
     /**
-     * For a write hitting PE pe's L1D line linePa: whether the line is CLEAN there, no other L1D holds it
-     * (the slow path's SNOOP_WRITE would find nothing to do) and it is RAM (a clean line may also come
-     * from a ROM region, whose writes go to its device). Then the write is cell (CLEAN, LOCAL_WRITE) alone.
+     * For a write hitting PE pe's L1D {@code c} at {@code slot} (line linePa): whether the line is CLEAN
+     * there, no other L1D holds it (the slow path's SNOOP_WRITE would find nothing to do) and it is RAM (a
+     * clean line may also come from a ROM region, whose writes go to its device). Then the write is cell
+     * (CLEAN, LOCAL_WRITE) alone.
      */
-    private boolean cleanHitAlone(int pe, long linePa) {
-        Cache c = l1d[pe];
-        int slot = c.lookup(linePa);
-        if (slot < 0 || c.states[slot] != LineState.CLEAN) return false;
+    private boolean cleanHitAlone(int pe, Cache c, int slot, long linePa) {
+        if (c.states[slot] != LineState.CLEAN) return false;
         for (int m = 0; m < peCount; m++) {
             if (m != pe && l1d[m].find(linePa) >= 0) return false;
         }
@@ -588,7 +588,7 @@ public final class MemorySystem {
                         LittleEndian.put(c.data, (slot << lineShift) + off, size, value);
                         return true;
                     }
-                    if (slot >= 0 && cleanHitAlone(pe, pa - off)) {
+                    if (slot >= 0 && cleanHitAlone(pe, c, slot, pa - off)) {
                         // Cell (CLEAN, LOCAL_WRITE): DIRTY, MERGE_DATA, reports UPDATE (the snoop finds nothing).
                         advCountdown--;
                         seq += 2;
@@ -644,7 +644,7 @@ public final class MemorySystem {
                         emitWrite(pe, agent, kind, pa, size, attrs, v, 0L);
                         return true;
                     }
-                    if (slot >= 0 && cleanHitAlone(pe, linePa)) {
+                    if (slot >= 0 && cleanHitAlone(pe, c, slot, linePa)) {
                         // Cell (CLEAN, LOCAL_WRITE): DIRTY, MERGE_DATA, reports UPDATE (the snoop finds nothing).
                         advCountdown--;
                         c.states[slot] = D;
