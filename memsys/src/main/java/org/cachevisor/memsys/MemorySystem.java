@@ -1509,7 +1509,9 @@ public final class MemorySystem {
         AddressMap.Region r = checkMapped(pa, size, true);
         if (r.kind() != AddressMap.Kind.RAM) throw new IllegalArgumentException(String.format("pa 0x%x is not RAM", pa));
         for (int i = 0; i < size; i++) r.ram.write(pa + i - r.basePa(), 1, value >>> (8 * i));
-        endWatch(pa & ~(long) lineOffMask); // (a poke may not straddle lines: checkMapped and sizes <= 8 aligned by callers)
+        // RAM changed under any copy of the line(s) (an unaligned poke may straddle two)
+        endWatch(pa & ~(long) lineOffMask);
+        endWatch((pa + size - 1) & ~(long) lineOffMask);
     }
 
     // =====================================================================================
