@@ -78,6 +78,12 @@ public final class CoherenceOracle implements MemoryObserver {
     private boolean stopped;
     private long[] ignoredStart = new long[0];
     private long[] ignoredEnd = new long[0];
+    /**
+     * The page number of the page onWrite stored into last (-1: none) and that page (pages never move
+     * or go away): rewriting a page, as a delay loop or a memset does, looks nothing up.
+     */
+    private long lastPn = -1;
+    private FlatMemory.Page lastPage;
 
     private long readsChecked;
     private long bytesChecked;
@@ -248,12 +254,12 @@ public final class CoherenceOracle implements MemoryObserver {
         int off = (int) (pa & FlatMemory.PAGE_MASK);
         if (size == 8 && (off & 7) == 0) {
             // Common case (an aligned doubleword store): one page, one 8-byte store, one granule stamp.
-            FlatMemory.Page page = memory.page(pa);
+            FlatMemory.Page page = (pa >>> FlatMemory.PAGE_SHIFT) == lastPn ? lastPage : writePage(pa);
             FlatMemory.LONG_LE.set(page.value, off, lo);
             page.granule[off >>> FlatMemory.GRANULE_SHIFT] = stamp;
         } else if (size == 16 && (off & 7) == 0 && off + 16 <= FlatMemory.PAGE_SIZE) {
             // A pair of doublewords (STP, DC ZVA and bulk-copy pieces): two whole granules.
-            FlatMemory.Page page = memory.page(pa);
+            FlatMemory.Page page = (pa >>> FlatMemory.PAGE_SHIFT) == lastPn ? lastPage : writePage(pa);
             FlatMemory.LONG_LE.set(page.value, off, lo);
             FlatMemory.LONG_LE.set(page.value, off + 8, hi);
             page.granule[off >>> FlatMemory.GRANULE_SHIFT] = stamp;
@@ -261,13 +267,14 @@ public final class CoherenceOracle implements MemoryObserver {
         } else if ((off & (FlatMemory.GRANULE - 1)) + size <= FlatMemory.GRANULE) {
             // A narrower store inside one granule (a word, a halfword, a byte): the granule's bytes
             // get stamps of their own.
-            FlatMemory.Page page = memory.page(pa);
+            FlatMemory.Page page = (pa >>> FlatMemory.PAGE_SHIFT) == lastPn ? lastPage : writePage(pa);
             byte[] value = page.value;
-            for (int i = 0; i < size; i++) value[off + i] = (byte) (lo >>> (i << 3));
+            if (size == 4) FlatMemory.INT_LE.set(value, off, (int) lo);
+            else for (int i = 0; i < size; i++) value[off + i] = (byte) (lo >>> (i << 3));
             page.stampInGranule(off, size, stamp);
         } else if (size > 16 && off + size <= FlatMemory.PAGE_SIZE) {
             // A whole line of zeros (DC ZVA, see MemoryObserver.onWrite): one fill, one stamp run.
-            FlatMemory.Page page = memory.page(pa);
+            FlatMemory.Page page = (pa >>> FlatMemory.PAGE_SHIFT) == lastPn ? lastPage : writePage(pa);
             System.arraycopy(ZEROS, 0, page.value, off, size); // (a line: at most 256 bytes)
             page.stamp(off, size, stamp);
         } else {
@@ -275,6 +282,14 @@ public final class CoherenceOracle implements MemoryObserver {
         }
         // A zero line is one record of its size: byteOf reads its bytes past 16 as 0.
         history.record(seq, agent, pe, kind, attrs, pa, size, lo, hi);
+    }
+
+    /** The page of {@code pa} (allocated if absent), remembered as the last page written ({@code lastPn}). */
+    private FlatMemory.Page writePage(long pa) {
+        FlatMemory.Page page = memory.page(pa);
+        lastPn = pa >>> FlatMemory.PAGE_SHIFT;
+        lastPage = page;
+        return page;
     }
 
     /** A write other than an aligned doubleword: byte by byte, one stamp run per page. */

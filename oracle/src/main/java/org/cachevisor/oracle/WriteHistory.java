@@ -56,6 +56,16 @@ final class WriteHistory {
     /** Line cache: entry {@code lineNumber & (CACHED - 1)} maps line cachedLine[e] (-1: none) to its slot. */
     private final long[] cachedLine = new long[CACHED];
     private final int[] cachedSlot = new int[CACHED];
+    /**
+     * The line {@link #record} wrote to last (-1: none yet) and where its slot is: a rewrite of the
+     * same line (a delay loop's counter store, the eight doublewords of a memset line) looks nothing up.
+     */
+    private long lastLine = -1;
+    private Slab lastSlab;
+    private long[] lastRec;
+    private int lastBase;
+    private int[] lastMeta;
+    private int lastMetaBase;
 
     WriteHistory(int depth, int lineSize) {
         if (depth < 1 || depth > 64) throw new IllegalArgumentException("history depth must be 1..64, got " + depth);
@@ -70,6 +80,29 @@ final class WriteHistory {
     void record(long writeSeq, int agent, int pe, int kind, int attrs, long writePa, int writeSize, long valueLo,
             long valueHi) {
         long lineNumber = writePa >>> lineShift;
+        if (lineNumber != lastLine) locate(lineNumber);
+        long[] rec = lastRec;
+        int base = lastBase;
+        long header = rec[base];
+        int head = (int) header;
+        int count = (int) (header >>> 32);
+        int i = base + 1 + 2 * head;
+        rec[i] = (writeSeq << 24) | ((writePa & lineMask) << 16) | (writeSize & 0xffff);
+        rec[i + 1] = valueLo;
+        int m = lastMetaBase + head;
+        lastMeta[m] = (agent & 0xfff) | (((pe + 1) & 0x7f) << 12) | ((kind & 0xf) << 19) | ((attrs & 0xf) << 23);
+        // A slab without a hi array reads bytes 8..15 as 0: zero lines (DC ZVA) and 16-byte zeros need none.
+        if (valueHi != 0 || lastSlab.hi != null) recordHi(lastSlab, m, valueHi);
+        int next = head + 1 == depth ? 0 : head + 1;
+        if (count < Integer.MAX_VALUE) count++;
+        rec[base] = ((long) count << 32) | next;
+    }
+
+    /**
+     * Makes line {@code lineNumber} the one {@link #record} writes to (the {@code last*} fields), its slot
+     * found through the line cache, else added on its first write.
+     */
+    private void locate(long lineNumber) {
         int e = (int) lineNumber & (CACHED - 1);
         int slot;
         if (cachedLine[e] == lineNumber) {
@@ -80,21 +113,12 @@ final class WriteHistory {
             cachedSlot[e] = slot;
         }
         Slab slab = slabs[slot >>> SLAB_SHIFT];
-        long[] rec = slab.rec;
-        int base = (slot & SLAB_MASK) * stride;
-        long header = rec[base];
-        int head = (int) header;
-        int count = (int) (header >>> 32);
-        int i = base + 1 + 2 * head;
-        rec[i] = (writeSeq << 24) | ((writePa & lineMask) << 16) | (writeSize & 0xffff);
-        rec[i + 1] = valueLo;
-        int m = (slot & SLAB_MASK) * depth + head;
-        slab.meta[m] = (agent & 0xfff) | (((pe + 1) & 0x7f) << 12) | ((kind & 0xf) << 19) | ((attrs & 0xf) << 23);
-        // A slab without a hi array reads bytes 8..15 as 0: zero lines (DC ZVA) and 16-byte zeros need none.
-        if (valueHi != 0 || slab.hi != null) recordHi(slab, m, valueHi);
-        int next = head + 1 == depth ? 0 : head + 1;
-        if (count < Integer.MAX_VALUE) count++;
-        rec[base] = ((long) count << 32) | next;
+        lastLine = lineNumber;
+        lastSlab = slab;
+        lastRec = slab.rec;
+        lastBase = (slot & SLAB_MASK) * stride;
+        lastMeta = slab.meta;
+        lastMetaBase = (slot & SLAB_MASK) * depth;
     }
 
     private void recordHi(Slab slab, int m, long valueHi) {
