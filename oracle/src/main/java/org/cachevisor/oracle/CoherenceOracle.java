@@ -255,13 +255,19 @@ public final class CoherenceOracle implements MemoryObserver {
         if (size == 8 && (off & 7) == 0) {
             // Common case (an aligned doubleword store): one page, one 8-byte store, one granule stamp.
             FlatMemory.Page page = (pa >>> FlatMemory.PAGE_SHIFT) == lastPn ? lastPage : writePage(pa);
-            FlatMemory.LONG_LE.set(page.value, off, lo);
+            byte[] value = page.value;
+            if (value != null) FlatMemory.LONG_LE.set(value, off, lo);
+            else if (lo != 0) FlatMemory.LONG_LE.set(page.values(), off, lo); // (a page of zeros has none)
             page.granule[off >>> FlatMemory.GRANULE_SHIFT] = stamp;
         } else if (size == 16 && (off & 7) == 0 && off + 16 <= FlatMemory.PAGE_SIZE) {
             // A pair of doublewords (STP, DC ZVA and bulk-copy pieces): two whole granules.
             FlatMemory.Page page = (pa >>> FlatMemory.PAGE_SHIFT) == lastPn ? lastPage : writePage(pa);
-            FlatMemory.LONG_LE.set(page.value, off, lo);
-            FlatMemory.LONG_LE.set(page.value, off + 8, hi);
+            byte[] value = page.value;
+            if (value == null && (lo | hi) != 0) value = page.values();
+            if (value != null) {
+                FlatMemory.LONG_LE.set(value, off, lo);
+                FlatMemory.LONG_LE.set(value, off + 8, hi);
+            }
             page.granule[off >>> FlatMemory.GRANULE_SHIFT] = stamp;
             page.granule[(off >>> FlatMemory.GRANULE_SHIFT) + 1] = stamp;
         } else if ((off & (FlatMemory.GRANULE - 1)) + size <= FlatMemory.GRANULE) {
@@ -269,13 +275,17 @@ public final class CoherenceOracle implements MemoryObserver {
             // get stamps of their own.
             FlatMemory.Page page = (pa >>> FlatMemory.PAGE_SHIFT) == lastPn ? lastPage : writePage(pa);
             byte[] value = page.value;
-            if (size == 4) FlatMemory.INT_LE.set(value, off, (int) lo);
-            else for (int i = 0; i < size; i++) value[off + i] = (byte) (lo >>> (i << 3));
+            if (value == null && (lo & ((1L << (size << 3)) - 1)) != 0) value = page.values(); // (size < 8 here)
+            if (value != null) {
+                if (size == 4) FlatMemory.INT_LE.set(value, off, (int) lo);
+                else for (int i = 0; i < size; i++) value[off + i] = (byte) (lo >>> (i << 3));
+            }
             page.stampInGranule(off, size, stamp);
         } else if (size > 16 && off + size <= FlatMemory.PAGE_SIZE) {
             // A whole line of zeros (DC ZVA, see MemoryObserver.onWrite): one fill, one stamp run.
             FlatMemory.Page page = (pa >>> FlatMemory.PAGE_SHIFT) == lastPn ? lastPage : writePage(pa);
-            System.arraycopy(ZEROS, 0, page.value, off, size); // (a line: at most 256 bytes)
+            byte[] value = page.value;
+            if (value != null) System.arraycopy(ZEROS, 0, value, off, size); // (a line: at most 256 bytes)
             page.stamp(off, size, stamp);
         } else {
             storeBytes(pa, size, lo, hi, stamp);
@@ -298,7 +308,7 @@ public final class CoherenceOracle implements MemoryObserver {
         if (off + size <= FlatMemory.PAGE_SIZE) {
             // One page: the bytes, then one stamp run (granules covered whole stay uniform).
             FlatMemory.Page page = memory.page(pa);
-            byte[] value = page.value;
+            byte[] value = page.values();
             for (int i = 0; i < size; i++) value[off + i] = byteOf(lo, hi, i);
             page.stamp(off, size, stamp);
         } else {
@@ -372,7 +382,7 @@ public final class CoherenceOracle implements MemoryObserver {
                     recordViolation(seq, pe, agent, kind, pa, size, attrs, lo, hi, source, i);
                     return;
                 }
-            } else if (page.value[o] != seen) {
+            } else if (page.value(o) != seen) {
                 recordViolation(seq, pe, agent, kind, pa, size, attrs, lo, hi, source, i);
                 return;
             }
