@@ -277,10 +277,24 @@ public final class CoherenceOracle implements MemoryObserver {
             byte[] value = page.value;
             if (value == null && (lo & ((1L << (size << 3)) - 1)) != 0) value = page.values(); // (size < 8 here)
             if (value != null) {
-                if (size == 4) FlatMemory.INT_LE.set(value, off, (int) lo);
-                else for (int i = 0; i < size; i++) value[off + i] = (byte) (lo >>> (i << 3));
+                if (size == 4) {
+                    // (plain stores: C1 leaves a VarHandle call not linked when compiled out of line)
+                    value[off] = (byte) lo;
+                    value[off + 1] = (byte) (lo >>> 8);
+                    value[off + 2] = (byte) (lo >>> 16);
+                    value[off + 3] = (byte) (lo >>> 24);
+                } else {
+                    for (int i = 0; i < size; i++) value[off + i] = (byte) (lo >>> (i << 3));
+                }
             }
-            page.stampInGranule(off, size, stamp);
+            long[] byteStamp = page.byteStamp;
+            if (byteStamp != null && page.granule[off >>> FlatMemory.GRANULE_SHIFT] == FlatMemory.MIXED) {
+                // The granule already keeps per-byte stamps (a field rewritten in place, as a delay
+                // loop's counter): just this write's bytes.
+                for (int i = 0; i < size; i++) byteStamp[off + i] = stamp;
+            } else {
+                page.stampInGranule(off, size, stamp);
+            }
         } else if (size > 16 && off + size <= FlatMemory.PAGE_SIZE) {
             // A whole line of zeros (DC ZVA, see MemoryObserver.onWrite): one fill, one stamp run.
             FlatMemory.Page page = (pa >>> FlatMemory.PAGE_SHIFT) == lastPn ? lastPage : writePage(pa);

@@ -23,8 +23,6 @@ import java.nio.ByteOrder;
 final class FlatMemory {
     /** Little-endian 8-byte view of a page's value array (one load/store per aligned-or-not word). */
     static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    /** Little-endian 4-byte view of a page's value array. */
-    static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     static final int PAGE_SHIFT = 12;
     static final int PAGE_SIZE = 1 << PAGE_SHIFT;

@@ -104,8 +104,12 @@ final class WriteHistory {
         int m = lastMetaBase + head;
         Slab slab = lastSlab;
         // A slab without a lo or hi array reads those bytes as 0: zero lines (DC ZVA) and zero stores need none.
-        if (valueLo != 0 || slab.lo != null) recordLo(slab, m, valueLo);
-        if (valueHi != 0 || slab.hi != null) recordHi(slab, m, valueHi);
+        long[] los = slab.lo;
+        if (los != null) los[m] = valueLo;
+        else if (valueLo != 0) recordLo(slab, m, valueLo);
+        long[] his = slab.hi;
+        if (his != null) his[m] = valueHi;
+        else if (valueHi != 0) recordHi(slab, m, valueHi);
         if (writer == WRITERS) recordTuple(slab, m, tuple);
         int next = head + 1 == depth ? 0 : head + 1;
         if (count < Integer.MAX_VALUE) count++;
