@@ -36,9 +36,11 @@ import org.cachevisor.memsys.Source;
  * shared 2-core machine): about 2 ns per 8-byte read, 7 ns per line event and 13 ns per 8-byte write.
  * Nothing is allocated per event except when a violation is recorded, and when a page, chunk or slab
  * is touched for the first time. Memory: 2 bytes per written byte (value + one 8-byte stamp per
- * 8-byte granule; 10 for granules written in narrower pieces) plus the bounded write history (20
- * bytes per record, {@code historyDepth} records per written line): measured 76 MiB of heap for 16 MiB
- * written in 8-byte stores with the default depth 8 (about 4.7 bytes per byte); a smaller depth trades
+ * 8-byte granule; 10 for granules written in narrower pieces; the value only once a page holds a
+ * nonzero byte) plus the bounded write history ({@code historyDepth} records per written line, 8
+ * bytes per record, 16 or 24 once the line's slab holds nonzero bytes there): measured 68 MiB of heap
+ * for 16 MiB written in 8-byte stores of nonzero values with the default depth 8 (about 4.2 bytes per
+ * byte), 36 MiB for 16 MiB of zeros (a memset, a page being zeroed: 2.2); a smaller depth trades
  * attribution of older values for memory.
  *
  * <p>Simplification: the Armv8 memory model is not sequentially consistent (without barriers a read

@@ -18,7 +18,7 @@ import org.cachevisor.memsys.Source;
  * <li>per line (whatever cache): the last write-back out of an L1 and out of the L2, the last time
  *     dirty data was dropped by an invalidation, and the last by-address maintenance of each class
  *     (clean to PoU, clean to PoC, invalidate) with who issued it. Each group (write-backs, discards,
- *     maintenance) is allocated in a chunk only when the chunk first needs it.</li>
+ *     and each class of maintenance apart) is allocated in a chunk only when the chunk first needs it.</li>
  * </ul>
  * Plus, globally, the last set/way operation and the last whole-I-cache invalidation, and the list of
  * cache ids seen (to find where a line is dirty now).
