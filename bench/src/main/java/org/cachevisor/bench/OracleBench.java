@@ -3,6 +3,7 @@ package org.cachevisor.bench;
 import java.util.concurrent.TimeUnit;
 import org.cachevisor.memsys.AccessKind;
 import org.cachevisor.memsys.Attrs;
+import org.cachevisor.memsys.Maintenance;
 import org.cachevisor.memsys.MemConfig;
 import org.cachevisor.memsys.MemorySystem;
 import org.cachevisor.oracle.CoherenceOracle;
@@ -27,6 +28,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * dirty victims: what a host zeroing pages does). {@code observer} = {@code oracle} attaches a
  * {@link CoherenceOracle} (every access then takes the memory system's observed path and is checked),
  * {@code none} runs the same memory system unobserved. Scores are accesses per second.
+ *
+ * <p>Two patterns of U-Boot's boot under kvm-2014 (see docs/performance.md, "U-Boot time to prompt"):
+ * {@link #delayLoopStore4}, the 4-byte store of its delay loop ({@code gd->arch.tbl}: the same word of
+ * a dirty line, rewritten with a new value), and {@link #zeroedPageMemset}, a stage-2 fault's page
+ * (host DC ZVA over the page, DC CVAU and IC IVAU of its lines) then a memset of the page in 8-byte
+ * stores, per page. The launcher runs the JIT's C1 alone: measure these with
+ * {@code -jvmArgsAppend -XX:TieredStopAtLevel=1}. The page range wraps after 64 MiB, so after the
+ * first pass they measure the events' work without the oracle's first-touch allocation.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -111,6 +120,35 @@ public class OracleBench {
             if (off == STREAM_SPAN) off = 0;
         }
         streamOff = off;
+    }
+
+    /** U-Boot's delay-loop store: a 4-byte Write-Back store, same address, dirty L1D hit, new value. */
+    @Benchmark
+    @OperationsPerInvocation(OPS)
+    public void delayLoopStore4() {
+        MemorySystem m = ms;
+        long pa = RAM + 348; // a word at offset 4 of its doubleword, as gd->arch.tbl
+        for (int i = 0; i < OPS; i++) {
+            if (!m.tryWrite(0, 0, pa, 4, Attrs.HOST_WB, i)) m.write(0, 0, AccessKind.STORE, pa, 4, Attrs.HOST_WB, i);
+        }
+    }
+
+    static final long PAGES_PA = RAM + 0x0800_0000L;
+    static final long PAGES_SPAN = 64L << 20;
+    long pageOff;
+
+    /** One faulted page per operation: DC ZVA, DC CVAU and IC IVAU over it, then 512 8-byte zero stores. */
+    @Benchmark
+    public void zeroedPageMemset() {
+        MemorySystem m = ms;
+        long pa = PAGES_PA + pageOff;
+        pageOff = (pageOff + 4096) % PAGES_SPAN;
+        m.dcZeroRange(0, 0, pa, 4096, Attrs.HOST_WB);
+        m.maintainRange(0, 0, Maintenance.DC_CVAU, pa, 4096);
+        m.maintainRange(0, 0, Maintenance.IC_IVAU, pa, 4096);
+        for (int off = 0; off < 4096; off += 8) {
+            if (!m.tryWrite(0, 0, pa + off, 8, Attrs.HOST_WB, 0)) m.write(0, 0, AccessKind.STORE, pa + off, 8, Attrs.HOST_WB, 0);
+        }
     }
 
     /** Fails the run if the oracle found a stale read (the accesses above are all coherent). */

@@ -36,9 +36,11 @@ import org.cachevisor.memsys.Source;
  * shared 2-core machine): about 2 ns per 8-byte read, 7 ns per line event and 13 ns per 8-byte write.
  * Nothing is allocated per event except when a violation is recorded, and when a page, chunk or slab
  * is touched for the first time. Memory: 2 bytes per written byte (value + one 8-byte stamp per
- * 8-byte granule; 10 for granules written in narrower pieces) plus the bounded write history (20
- * bytes per record, {@code historyDepth} records per written line): measured 76 MiB of heap for 16 MiB
- * written in 8-byte stores with the default depth 8 (about 4.7 bytes per byte); a smaller depth trades
+ * 8-byte granule; 10 for granules written in narrower pieces; the value only once a page holds a
+ * nonzero byte) plus the bounded write history ({@code historyDepth} records per written line, 8
+ * bytes per record, 16 or 24 once the line's slab holds nonzero bytes there): measured 68 MiB of heap
+ * for 16 MiB written in 8-byte stores of nonzero values with the default depth 8 (about 4.2 bytes per
+ * byte), 36 MiB for 16 MiB of zeros (a memset, a page being zeroed: 2.2); a smaller depth trades
  * attribution of older values for memory.
  *
  * <p>Simplification: the Armv8 memory model is not sequentially consistent (without barriers a read
@@ -78,6 +80,12 @@ public final class CoherenceOracle implements MemoryObserver {
     private boolean stopped;
     private long[] ignoredStart = new long[0];
     private long[] ignoredEnd = new long[0];
+    /**
+     * The page number of the page onWrite stored into last (-1: none) and that page (pages never move
+     * or go away): rewriting a page, as a delay loop or a memset does, looks nothing up.
+     */
+    private long lastPn = -1;
+    private FlatMemory.Page lastPage;
 
     private long readsChecked;
     private long bytesChecked;
@@ -248,27 +256,52 @@ public final class CoherenceOracle implements MemoryObserver {
         int off = (int) (pa & FlatMemory.PAGE_MASK);
         if (size == 8 && (off & 7) == 0) {
             // Common case (an aligned doubleword store): one page, one 8-byte store, one granule stamp.
-            FlatMemory.Page page = memory.page(pa);
-            FlatMemory.LONG_LE.set(page.value, off, lo);
+            FlatMemory.Page page = (pa >>> FlatMemory.PAGE_SHIFT) == lastPn ? lastPage : writePage(pa);
+            byte[] value = page.value;
+            if (value != null) FlatMemory.LONG_LE.set(value, off, lo);
+            else if (lo != 0) FlatMemory.LONG_LE.set(page.values(), off, lo); // (a page of zeros has none)
             page.granule[off >>> FlatMemory.GRANULE_SHIFT] = stamp;
         } else if (size == 16 && (off & 7) == 0 && off + 16 <= FlatMemory.PAGE_SIZE) {
             // A pair of doublewords (STP, DC ZVA and bulk-copy pieces): two whole granules.
-            FlatMemory.Page page = memory.page(pa);
-            FlatMemory.LONG_LE.set(page.value, off, lo);
-            FlatMemory.LONG_LE.set(page.value, off + 8, hi);
+            FlatMemory.Page page = (pa >>> FlatMemory.PAGE_SHIFT) == lastPn ? lastPage : writePage(pa);
+            byte[] value = page.value;
+            if (value == null && (lo | hi) != 0) value = page.values();
+            if (value != null) {
+                FlatMemory.LONG_LE.set(value, off, lo);
+                FlatMemory.LONG_LE.set(value, off + 8, hi);
+            }
             page.granule[off >>> FlatMemory.GRANULE_SHIFT] = stamp;
             page.granule[(off >>> FlatMemory.GRANULE_SHIFT) + 1] = stamp;
         } else if ((off & (FlatMemory.GRANULE - 1)) + size <= FlatMemory.GRANULE) {
             // A narrower store inside one granule (a word, a halfword, a byte): the granule's bytes
             // get stamps of their own.
-            FlatMemory.Page page = memory.page(pa);
+            FlatMemory.Page page = (pa >>> FlatMemory.PAGE_SHIFT) == lastPn ? lastPage : writePage(pa);
             byte[] value = page.value;
-            for (int i = 0; i < size; i++) value[off + i] = (byte) (lo >>> (i << 3));
-            page.stampInGranule(off, size, stamp);
+            if (value == null && (lo & ((1L << (size << 3)) - 1)) != 0) value = page.values(); // (size < 8 here)
+            if (value != null) {
+                if (size == 4) {
+                    // (plain stores: C1 leaves a VarHandle call not linked when compiled out of line)
+                    value[off] = (byte) lo;
+                    value[off + 1] = (byte) (lo >>> 8);
+                    value[off + 2] = (byte) (lo >>> 16);
+                    value[off + 3] = (byte) (lo >>> 24);
+                } else {
+                    for (int i = 0; i < size; i++) value[off + i] = (byte) (lo >>> (i << 3));
+                }
+            }
+            long[] byteStamp = page.byteStamp;
+            if (byteStamp != null && page.granule[off >>> FlatMemory.GRANULE_SHIFT] == FlatMemory.MIXED) {
+                // The granule already keeps per-byte stamps (a field rewritten in place, as a delay
+                // loop's counter): just this write's bytes.
+                for (int i = 0; i < size; i++) byteStamp[off + i] = stamp;
+            } else {
+                page.stampInGranule(off, size, stamp);
+            }
         } else if (size > 16 && off + size <= FlatMemory.PAGE_SIZE) {
             // A whole line of zeros (DC ZVA, see MemoryObserver.onWrite): one fill, one stamp run.
-            FlatMemory.Page page = memory.page(pa);
-            System.arraycopy(ZEROS, 0, page.value, off, size); // (a line: at most 256 bytes)
+            FlatMemory.Page page = (pa >>> FlatMemory.PAGE_SHIFT) == lastPn ? lastPage : writePage(pa);
+            byte[] value = page.value;
+            if (value != null) System.arraycopy(ZEROS, 0, value, off, size); // (a line: at most 256 bytes)
             page.stamp(off, size, stamp);
         } else {
             storeBytes(pa, size, lo, hi, stamp);
@@ -277,13 +310,21 @@ public final class CoherenceOracle implements MemoryObserver {
         history.record(seq, agent, pe, kind, attrs, pa, size, lo, hi);
     }
 
+    /** The page of {@code pa} (allocated if absent), remembered as the last page written ({@code lastPn}). */
+    private FlatMemory.Page writePage(long pa) {
+        FlatMemory.Page page = memory.page(pa);
+        lastPn = pa >>> FlatMemory.PAGE_SHIFT;
+        lastPage = page;
+        return page;
+    }
+
     /** A write other than an aligned doubleword: byte by byte, one stamp run per page. */
     private void storeBytes(long pa, int size, long lo, long hi, long stamp) {
         int off = (int) (pa & FlatMemory.PAGE_MASK);
         if (off + size <= FlatMemory.PAGE_SIZE) {
             // One page: the bytes, then one stamp run (granules covered whole stay uniform).
             FlatMemory.Page page = memory.page(pa);
-            byte[] value = page.value;
+            byte[] value = page.values();
             for (int i = 0; i < size; i++) value[off + i] = byteOf(lo, hi, i);
             page.stamp(off, size, stamp);
         } else {
@@ -357,7 +398,7 @@ public final class CoherenceOracle implements MemoryObserver {
                     recordViolation(seq, pe, agent, kind, pa, size, attrs, lo, hi, source, i);
                     return;
                 }
-            } else if (page.value[o] != seen) {
+            } else if (page.value(o) != seen) {
                 recordViolation(seq, pe, agent, kind, pa, size, attrs, lo, hi, source, i);
                 return;
             }

@@ -12,12 +12,13 @@ import java.nio.ByteOrder;
  *
  * <p>Pages of {@value #PAGE_SIZE} bytes are allocated on the first write (or seed, or learned value)
  * to them, found through a {@link ChunkDirectory} (a radix, no hashing); a page never touched costs
- * nothing. Per page: {@code byte[] value}, and the stamps per 8-byte granule ({@code long[] granule}):
+ * nothing. Per page: {@code byte[] value} (null while every byte of the page is 0, as after a page is
+ * zeroed: allocated by the first nonzero byte stored), and the stamps per 8-byte granule ({@code long[] granule}):
  * a granule whose bytes were all last written by one write (or seeded, or never written) keeps that
  * one stamp; a granule of mixed origin holds {@link #MIXED} and its bytes' stamps are in the page's
  * {@code byteStamp} array, allocated the first time a granule of the page becomes mixed. So a page
- * written in doublewords (or larger aligned pieces) costs 2 bytes per byte; one with narrower writes
- * 10.
+ * written in doublewords (or larger aligned pieces) costs 2 bytes per byte (1 while it holds only
+ * zeros); one with narrower writes 10.
  */
 final class FlatMemory {
     /** Little-endian 8-byte view of a page's value array (one load/store per aligned-or-not word). */
@@ -34,9 +35,22 @@ final class FlatMemory {
 
     /** One page: expected byte values and their attribution. */
     static final class Page {
-        final byte[] value = new byte[PAGE_SIZE];
+        /** The bytes' expected values; null while all are 0 (see {@link #values()}). */
+        byte[] value;
         final long[] granule = new long[PAGE_SIZE >> GRANULE_SHIFT];
         long[] byteStamp;
+
+        /** The value array, allocated (all zeros) if the page had none yet: for storing a nonzero byte. */
+        byte[] values() {
+            byte[] v = value;
+            return v != null ? v : (value = new byte[PAGE_SIZE]);
+        }
+
+        /** The expected value of byte {@code off} of the page. */
+        byte value(int off) {
+            byte[] v = value;
+            return v == null ? 0 : v[off];
+        }
 
         /** The stamp of byte {@code off} of the page. */
         long stamp(int off) {
@@ -95,22 +109,21 @@ final class FlatMemory {
     private final ChunkDirectory<Page> pages = new ChunkDirectory<>();
     /**
      * Direct-mapped page cache: entry {@code pn & (CACHED - 1)} holds page number cachedPn[e] (-1:
-     * none), its Page and its value array, so the per-access lookup is two loads from this object's
+     * none) and its Page, so the per-access lookup is a compare and two loads from this object's
      * arrays (code and data pages, the pages of a copy, do not evict each other).
      */
     private final long[] cachedPn = new long[CACHED];
     private final Page[] cachedPage = new Page[CACHED];
-    private final byte[][] cachedValue = new byte[CACHED][];
 
     FlatMemory() {
         java.util.Arrays.fill(cachedPn, -1L);
     }
 
-    /** The value array of the page holding {@code pa}, or null if nothing was ever stored in it. */
+    /** The value array of the page holding {@code pa}, or null if it holds only zeros (or was never stored to). */
     byte[] valuesOrNull(long pa) {
         long pn = pa >>> PAGE_SHIFT;
         int e = (int) pn & (CACHED - 1);
-        if (cachedPn[e] == pn) return cachedValue[e];
+        if (cachedPn[e] == pn) return cachedPage[e].value;
         Page p = pageOrNull(pa);
         return p == null ? null : p.value;
     }
@@ -139,14 +152,13 @@ final class FlatMemory {
     private void remember(int e, long pn, Page p) {
         cachedPn[e] = pn;
         cachedPage[e] = p;
-        cachedValue[e] = p.value;
     }
 
     /** Stores one byte with its stamp. */
     void store(long pa, byte value, long stamp) {
         Page p = page(pa);
         int off = (int) (pa & PAGE_MASK);
-        p.value[off] = value;
+        if (value != 0 || p.value != null) p.values()[off] = value;
         p.stamp(off, 1, stamp);
     }
 
@@ -158,7 +170,7 @@ final class FlatMemory {
             Page page = page(p);
             int off = (int) (p & PAGE_MASK);
             int n = Math.min(len - i, PAGE_SIZE - off);
-            System.arraycopy(src, srcOff + i, page.value, off, n);
+            System.arraycopy(src, srcOff + i, page.values(), off, n);
             page.stamp(off, n, stamp);
             i += n;
         }
@@ -173,7 +185,7 @@ final class FlatMemory {
     /** The stored value of the byte at {@code pa} (0 if never stored). */
     byte value(long pa) {
         Page p = pageOrNull(pa);
-        return p == null ? 0 : p.value[(int) (pa & PAGE_MASK)];
+        return p == null ? 0 : p.value((int) (pa & PAGE_MASK));
     }
 
     /** Number of pages allocated (for memory reports and tests). */

@@ -18,7 +18,7 @@ import org.cachevisor.memsys.Source;
  * <li>per line (whatever cache): the last write-back out of an L1 and out of the L2, the last time
  *     dirty data was dropped by an invalidation, and the last by-address maintenance of each class
  *     (clean to PoU, clean to PoC, invalidate) with who issued it. Each group (write-backs, discards,
- *     maintenance) is allocated in a chunk only when the chunk first needs it.</li>
+ *     and each class of maintenance apart) is allocated in a chunk only when the chunk first needs it.</li>
  * </ul>
  * Plus, globally, the last set/way operation and the last whole-I-cache invalidation, and the list of
  * cache ids seen (to find where a line is dirty now).
@@ -37,7 +37,7 @@ final class LineTracker {
     private static final int CL_LAST = 0, CL_FILL = 1, CL_WB = 2, CL_FIELDS = 3;
     /** Per line longs: write-backs (out of an L1, out of the L2). */
     private static final int WB_L1 = 0, WB_L2 = 1, WB_FIELDS = 2;
-    /** Per line longs: by-address maintenance. */
+    /** By-address maintenance classes: one array of per-line longs each, in {@code LineChunk.maintenance}. */
     private static final int M_CVAU = 0, M_CPOC = 1, M_IPOC = 2, M_IVAU = 3, M_FIELDS = 4;
 
     final int lineShift;
@@ -46,11 +46,15 @@ final class LineTracker {
     @SuppressWarnings("unchecked")
     private ChunkDirectory<long[]>[] cacheLines = new ChunkDirectory[8];
 
-    /** One chunk of per-line data; each group allocated on first use. */
+    /**
+     * One chunk of per-line data; each group allocated on first use, and each class of by-address
+     * maintenance too (a hypervisor cleaning to the PoU and invalidating the I-cache over a faulted
+     * page allocates two of the four).
+     */
     private static final class LineChunk {
         long[] writeback;
         long[] discard;
-        long[] maintenance;
+        final long[][] maintenance = new long[M_FIELDS][];
     }
 
     private final ChunkDirectory<LineChunk> lineChunks = new ChunkDirectory<>();
@@ -128,16 +132,14 @@ final class LineTracker {
 
     void onMaintenance(long seq, int pe, int agent, int op, long operand) {
         switch (op) {
-            case Maintenance.DC_CVAU -> maintenance(operand)[lineIndex(operand) * M_FIELDS + M_CVAU] = rec(seq, agent & 0xffff);
-            case Maintenance.DC_CVAC -> maintenance(operand)[lineIndex(operand) * M_FIELDS + M_CPOC] = rec(seq, 0);
+            case Maintenance.DC_CVAU -> maintenance(operand, M_CVAU)[lineIndex(operand)] = rec(seq, agent & 0xffff);
+            case Maintenance.DC_CVAC -> maintenance(operand, M_CPOC)[lineIndex(operand)] = rec(seq, 0);
             case Maintenance.DC_CIVAC -> {
-                long[] m = maintenance(operand);
-                int l = lineIndex(operand) * M_FIELDS;
-                m[l + M_CPOC] = rec(seq, 0);
-                m[l + M_IPOC] = rec(seq, 0);
+                maintenance(operand, M_CPOC)[lineIndex(operand)] = rec(seq, 0);
+                maintenance(operand, M_IPOC)[lineIndex(operand)] = rec(seq, 0);
             }
-            case Maintenance.DC_IVAC -> maintenance(operand)[lineIndex(operand) * M_FIELDS + M_IPOC] = rec(seq, 0);
-            case Maintenance.IC_IVAU -> maintenance(operand)[lineIndex(operand) * M_FIELDS + M_IVAU] = rec(seq, 0);
+            case Maintenance.DC_IVAC -> maintenance(operand, M_IPOC)[lineIndex(operand)] = rec(seq, 0);
+            case Maintenance.IC_IVAU -> maintenance(operand, M_IVAU)[lineIndex(operand)] = rec(seq, 0);
             case Maintenance.IC_IALLU, Maintenance.IC_IALLUIS -> {
                 icAllSeq = seq;
                 icAllPe = pe;
@@ -238,7 +240,7 @@ final class LineTracker {
 
     private long maintenanceRec(long pa, int field) {
         LineChunk lc = lineChunks.get(pa >>> (lineShift + CHUNK_SHIFT));
-        return lc == null || lc.maintenance == null ? 0L : lc.maintenance[lineIndex(pa) * M_FIELDS + field];
+        return lc == null || lc.maintenance[field] == null ? 0L : lc.maintenance[field][lineIndex(pa)];
     }
 
     long writebackL1Seq(long pa) { return recSeq(writeback(pa, WB_L1)); }
@@ -329,10 +331,11 @@ final class LineTracker {
         return lc;
     }
 
-    private long[] maintenance(long pa) {
+    /** The per-line records of maintenance class {@code field} of the chunk of {@code pa}, allocated if absent. */
+    private long[] maintenance(long pa, int field) {
         LineChunk lc = lineChunkForUpdate(pa);
-        long[] m = lc.maintenance;
-        if (m == null) lc.maintenance = m = new long[CHUNK_LINES * M_FIELDS];
+        long[] m = lc.maintenance[field];
+        if (m == null) lc.maintenance[field] = m = new long[CHUNK_LINES];
         return m;
     }
 }

@@ -180,4 +180,110 @@ class StorageTest {
                 + "PE1.L1D: clean; filled (speculative) at seq 11; last: fill (speculative) at seq 11\n"
                 + "maintenance by address (last of each): DC CVAU at seq 12");
     }
+
+    @Test
+    void flatMemory_pageOfZeros_hasNoValueArray_untilANonzeroByteIsStored() {
+        FlatMemory m = new FlatMemory();
+        long pa = 0x4000_1000L;
+        long s = Stamp.written(1, 2, 0, 3);
+        m.store(pa + 8, new byte[64], 0, 64, s); // zeros (bulk store: allocates, as a seed may)
+        m.store(0x4000_2000L, (byte) 0, s); // a single zero byte: a page without values
+        FlatMemory.Page zeros = m.pageOrNull(0x4000_2000L);
+        assertThat(zeros).isNotNull();
+        assertThat(zeros.value).isNull();
+        assertThat(m.valuesOrNull(0x4000_2000L)).isNull();
+        assertThat(m.value(0x4000_2000L)).isEqualTo((byte) 0);
+        assertThat(m.stamp(0x4000_2000L)).isEqualTo(s);
+        m.store(0x4000_2fffL, (byte) 0x5a, s); // the first nonzero byte allocates the values, zeros elsewhere
+        assertThat(zeros.value).isNotNull();
+        assertThat(m.value(0x4000_2fffL)).isEqualTo((byte) 0x5a);
+        assertThat(m.value(0x4000_2000L)).isEqualTo((byte) 0);
+        assertThat(m.value(pa + 8)).isEqualTo((byte) 0);
+        assertThat(m.stamp(pa + 71)).isEqualTo(s);
+        assertThat(m.stamp(pa + 72)).isEqualTo(0L);
+    }
+
+    @Test
+    void oracle_zeroWritesLeaveThePageWithoutValues_andReadsStillCompare() {
+        org.cachevisor.memsys.Agents agents = new org.cachevisor.memsys.Agents();
+        int a = agents.register(org.cachevisor.memsys.Agents.Kind.VMM, "A", 0);
+        CoherenceOracle o = new CoherenceOracle(agents, 64);
+        long pa = 0x4000_3000L;
+        o.onWrite(1, -1, a, AccessKind.ZERO, pa, 64, 1, 0, 0); // a zero line
+        o.onWrite(2, -1, a, AccessKind.STORE, pa + 64, 8, 1, 0, 0); // zero doubleword
+        o.onWrite(3, -1, a, AccessKind.STORE, pa + 72, 16, 1, 0, 0); // zero pair
+        o.onWrite(4, -1, a, AccessKind.STORE, pa + 92, 4, 1, 0, 0); // zero word
+        assertThat(o.pagesAllocated()).isEqualTo(1);
+        assertThat(Stamp.seq(o.expectedStampForTest(pa + 95))).isEqualTo(4);
+        o.onRead(5, -1, a, AccessKind.LOAD, pa + 64, 8, 1, 0, 0, Source.RAM);
+        assertThat(o.violated()).isFalse();
+        o.onRead(6, -1, a, AccessKind.LOAD, pa + 88, 8, 1, 0x1_0000_0000L, 0, Source.RAM); // byte 92 should be 0
+        assertThat(o.violated()).isTrue();
+        assertThat(o.first().mismatchPa()).isEqualTo(pa + 92);
+        // A nonzero word in the page of zeros: its bytes, the zeros around them unchanged.
+        o.onWrite(7, -1, a, AccessKind.STORE, pa + 100, 4, 1, 0xa1b2c3d4L, 0);
+        assertThat(o.expectedByte(pa + 100)).isEqualTo((byte) 0xd4);
+        assertThat(o.expectedByte(pa + 103)).isEqualTo((byte) 0xa1);
+        assertThat(o.expectedByte(pa + 99)).isEqualTo((byte) 0);
+        assertThat(o.expectedByte(pa + 104)).isEqualTo((byte) 0);
+    }
+
+    @Test
+    void writeHistory_keepsWriterTuplesPastTheTable_andZeroThenNonzeroValues() {
+        WriteHistory h = new WriteHistory(8, 64);
+        long line = 0x4000_0000L;
+        // WRITERS + 40 distinct (agent, pe, kind, attrs) tuples, one write each to the 64 lines of one slab.
+        int n = WriteHistory.WRITERS + 40;
+        for (int i = 0; i < n; i++) {
+            long pa = line + 64L * (i % 64) + 8 * (i / 64); // each spot once, at most 5 writes a line
+            h.record(i + 1, i % 4000, (i % 7) - 1, i % 3, i % 16, pa, 8, i % 2 == 0 ? 0 : i, 0);
+        }
+        for (int i = 0; i < n; i++) {
+            long pa = line + 64L * (i % 64) + 8 * (i / 64); // each spot once, at most 5 writes a line
+            long rec = h.findWriteOf(pa, (byte) (i % 2 == 0 ? 0 : i), i + 2);
+            assertThat(rec).as("write %d", i).isNotEqualTo(-1);
+            assertThat(h.seq(rec)).as("write %d", i).isEqualTo(i + 1);
+            assertThat(h.agent(rec)).as("write %d", i).isEqualTo(i % 4000);
+            assertThat(h.pe(rec)).isEqualTo((i % 7) - 1);
+            assertThat(h.kind(rec)).isEqualTo(i % 3);
+            assertThat(h.attrs(rec)).isEqualTo(i % 16);
+            assertThat(h.size(rec)).isEqualTo(8);
+        }
+    }
+
+    @Test
+    void writeHistory_recordsWholeLineSizes_andBytesPast16ReadAsZero() {
+        for (int lineSize : new int[] {16, 64, 256}) {
+            WriteHistory h = new WriteHistory(2, lineSize);
+            long line = 0x8000_0000L;
+            h.record(10, 1, 0, AccessKind.ZERO, 3, line, lineSize, 0, 0);
+            h.record(11, 1, 0, AccessKind.STORE, 3, line + lineSize - 1, 1, 0x7f, 0);
+            long rec = h.findWriteOf(line + lineSize - 1, (byte) 0, 100);
+            assertThat(h.seq(rec)).isEqualTo(10);
+            assertThat(h.size(rec)).isEqualTo(lineSize);
+            assertThat(h.seq(h.findWriteOf(line + lineSize - 1, (byte) 0x7f, 100))).isEqualTo(11);
+            assertThat(h.size(h.findWriteOf(line + lineSize - 1, (byte) 0x7f, 100))).isEqualTo(1);
+            assertThat(h.findWriteOf(line + lineSize, (byte) 0, 100)).isEqualTo(-1); // the next line
+        }
+    }
+
+    @Test
+    void lineTracker_maintenanceClasses_areKeptApart() {
+        LineTracker t = new LineTracker(64);
+        long line = 0x4000_0000L;
+        t.onMaintenance(5, 0, 3, Maintenance.DC_CVAU, line);
+        t.onMaintenance(6, 0, 3, Maintenance.IC_IVAU, line + 64);
+        assertThat(t.cleanPoUSeq(line)).isEqualTo(5);
+        assertThat(t.cleanPoUAgent(line)).isEqualTo(3);
+        assertThat(t.icInvalidateSeq(line)).isEqualTo(-1);
+        assertThat(t.icInvalidateSeq(line + 64)).isEqualTo(6);
+        assertThat(t.cleanPoCSeq(line)).isEqualTo(-1);
+        t.onMaintenance(7, 0, 3, Maintenance.DC_CIVAC, line);
+        assertThat(t.cleanPoCSeq(line)).isEqualTo(7);
+        assertThat(t.invalidatePoCSeq(line)).isEqualTo(7);
+        assertThat(t.cleanPoUSeq(line)).isEqualTo(5);
+        t.onMaintenance(8, 0, 3, Maintenance.DC_IVAC, line + 64);
+        assertThat(t.invalidatePoCSeq(line + 64)).isEqualTo(8);
+        assertThat(t.cleanPoCSeq(line + 64)).isEqualTo(-1);
+    }
 }
