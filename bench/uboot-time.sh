@@ -5,7 +5,7 @@
 # autoboot (earlier keys would be flushed when U-Boot enables the PL011's FIFO), the prompt is detected in
 # the guest's output, then Ctrl-A X ends the run (both consoles know it).
 #
-# Usage: bench/uboot-time.sh [RUNS] [POLICY]        (defaults: 5, kvm-2014)
+# Usage: bench/uboot-time.sh [RUNS] [POLICY]        (defaults: 11, kvm-2014; QEMU varies by 20% from run to run)
 # UBOOT_KEY says when the key is typed, the same for both programs:
 #   countdown (default): when U-Boot prints "Hit any key to stop autoboot:", as a person would. U-Boot polls
 #     for it once per udelay(10000): 10 ms of real time for QEMU, 10 M instructions for cachevisor (its
@@ -19,7 +19,7 @@
 # Prints one line per run and the medians; exit 1 if a run did not reach the prompt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs="${1:-5}"
+runs="${1:-11}"
 policy="${2:-kvm-2014}"
 case "${UBOOT_KEY:-countdown}" in
   countdown) key_after="stop autoboot:" ;;
