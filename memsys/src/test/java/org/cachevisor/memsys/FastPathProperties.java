@@ -208,21 +208,9 @@ class FastPathProperties {
                     .isEqualTo(b.l1iGeneration(pe) - b0[pe]);
         }
         caches[2 * pes] = MemorySystem.L2_ID;
-        byte[] lineA = new byte[64], lineB = new byte[64];
         for (int cache : caches) {
             assertThat(a.validLines(cache)).as("seed %d %s valid lines", seed, Source.describe(cache)).isEqualTo(b.validLines(cache));
         }
-        for (long[] w : WINDOWS) {
-            for (long pa = w[0]; pa < w[0] + w[1]; pa += 8) {
-                assertThat(a.ramPeek(pa, 8)).as("seed %d RAM at 0x%x", seed, pa).isEqualTo(b.ramPeek(pa, 8));
-                if ((pa & 63) != 0) continue;
-                for (int cache : caches) {
-                    assertThat(a.lineState(cache, pa)).as("seed %d %s line 0x%x", seed, Source.describe(cache), pa)
-                            .isEqualTo(b.lineState(cache, pa));
-                    assertThat(a.peekLine(cache, pa, lineA)).isEqualTo(b.peekLine(cache, pa, lineB));
-                    assertThat(lineA).as("seed %d %s line 0x%x bytes", seed, Source.describe(cache), pa).isEqualTo(lineB);
-                }
-            }
-        }
+        for (long[] w : WINDOWS) assertSameRamAndLines(a, b, caches, w[0], w[1], seed);
     }
 }

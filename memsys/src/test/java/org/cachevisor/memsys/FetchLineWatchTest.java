@@ -22,10 +22,16 @@ class FetchLineWatchTest {
         }
     }
 
-    private static MemorySystem withLineInL1i(MemoryObserver observer) {
+    /** A memory system whose RAM holds {@code value} at LINE + 8 (written before {@code observer}, if any, is attached). */
+    private static MemorySystem withRamLine(long value, MemoryObserver observer) {
         MemorySystem ms = defaults();
-        ms.write(-1, 0, STORE, LINE + 8, 8, NC, 0x1111_2222_3333_4444L);
+        ms.write(-1, 0, STORE, LINE + 8, 8, NC, value);
         if (observer != null) ms.addObserver(observer);
+        return ms;
+    }
+
+    private static MemorySystem withLineInL1i(MemoryObserver observer) {
+        MemorySystem ms = withRamLine(0x1111_2222_3333_4444L, observer);
         ms.fetch32(0, 0, LINE + 8, WB); // fills PE0's L1I
         return ms;
     }
@@ -90,9 +96,7 @@ class FetchLineWatchTest {
     @Test
     void watchedLine_otherPesL1iHoldingOtherBytes_isReverified() {
         Approving approving = new Approving();
-        MemorySystem ms = defaults();
-        ms.write(-1, 0, STORE, LINE + 8, 8, NC, 0x1111_2222_3333_4444L);
-        ms.addObserver(approving);
+        MemorySystem ms = withRamLine(0x1111_2222_3333_4444L, approving);
         ms.fetch32(1, 0, LINE + 8, WB); // PE1's L1I holds the old bytes
         // Other bytes in RAM without a write event (a back door; nothing is watched yet), then PE0's L1I
         // fills from RAM (the L2's copy invalidated first).
@@ -121,17 +125,14 @@ class FetchLineWatchTest {
 
     @Test
     void peekFetchLineNc_unobserved_refuses() {
-        MemorySystem ms = defaults();
-        ms.write(-1, 0, STORE, LINE + 8, 8, NC, 1);
+        MemorySystem ms = withRamLine(1, null);
         assertThat(ms.peekFetchLineNc(LINE, new byte[64])).isFalse();
     }
 
     @Test
     void peekFetchLineNc_observed_copiesTheRamLine_untilAWriteToIt() {
         Approving approving = new Approving();
-        MemorySystem ms = defaults();
-        ms.write(-1, 0, STORE, LINE + 8, 8, NC, 0x1111_2222_3333_4444L);
-        ms.addObserver(approving);
+        MemorySystem ms = withRamLine(0x1111_2222_3333_4444L, approving);
         byte[] copy = new byte[64];
         long seq = ms.seq();
         assertThat(ms.peekFetchLineNc(LINE + 0x2c, copy)).isTrue();
@@ -147,17 +148,13 @@ class FetchLineWatchTest {
 
     @Test
     void peekFetchLineNc_observerThatDoesNotVerify_refuses() {
-        MemorySystem ms = defaults();
-        ms.write(-1, 0, STORE, LINE + 8, 8, NC, 1);
-        ms.addObserver(new MemoryObserver() {});
+        MemorySystem ms = withRamLine(1, new MemoryObserver() {});
         assertThat(ms.peekFetchLineNc(LINE, new byte[64])).isFalse();
     }
 
     @Test
     void peekFetchLineNc_writeBackIntoRam_endsTheCopies() {
-        MemorySystem ms = defaults();
-        ms.write(-1, 0, STORE, LINE + 8, 8, NC, 1);
-        ms.addObserver(new Approving());
+        MemorySystem ms = withRamLine(1, new Approving());
         ms.write(0, 0, STORE, LINE + 16, 8, WB, 2); // dirty in PE0's L1D: RAM still holds the old bytes
         assertThat(ms.peekFetchLineNc(LINE, new byte[64])).isTrue();
         int g0 = ms.l1iGeneration(0);

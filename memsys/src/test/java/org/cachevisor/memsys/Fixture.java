@@ -1,5 +1,7 @@
 package org.cachevisor.memsys;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** A memory system with RAM at {@link #RAM} for tests. */
 final class Fixture {
     static final long RAM = 0x4000_0000L;
@@ -25,5 +27,25 @@ final class Fixture {
     static MemorySystem tiny(int pes) {
         return with(MemConfig.defaults().withPeCount(pes)
                 .withCaches(new CacheGeometry(1, 2), new CacheGeometry(1, 2), new CacheGeometry(1, 4)));
+    }
+
+    /**
+     * Asserts that two memory systems hold the same RAM in [pa, pa + len) (8-byte steps) and, for each
+     * line there, the same state and bytes in every cache of {@code caches} ({@link Source} cache ids);
+     * messages name the seed of the run.
+     */
+    static void assertSameRamAndLines(MemorySystem a, MemorySystem b, int[] caches, long pa, long len, long seed) {
+        byte[] lineA = new byte[64], lineB = new byte[64];
+        for (long p = pa; p < pa + len; p += 8) {
+            assertThat(a.ramPeek(p, 8)).as("seed %d RAM at 0x%x", seed, p).isEqualTo(b.ramPeek(p, 8));
+            if ((p & 63) != 0) continue;
+            for (int cache : caches) {
+                assertThat(a.lineState(cache, p))
+                        .as("seed %d %s line 0x%x", seed, Source.describe(cache), p).isEqualTo(b.lineState(cache, p));
+                assertThat(a.peekLine(cache, p, lineA)).isEqualTo(b.peekLine(cache, p, lineB));
+                assertThat(lineA)
+                        .as("seed %d %s line 0x%x bytes", seed, Source.describe(cache), p).isEqualTo(lineB);
+            }
+        }
     }
 }

@@ -133,16 +133,6 @@ class RangeOpsProperties {
             assertThat(a.l1iGeneration(pe)).as("seed %d PE%d L1I generation", seed, pe).isEqualTo(b.l1iGeneration(pe));
         }
         caches[2 * pes] = MemorySystem.L2_ID;
-        byte[] lineA = new byte[64], lineB = new byte[64];
-        for (long pa = RAM; pa < RAM + SPAN; pa += 8) {
-            assertThat(a.ramPeek(pa, 8)).as("seed %d RAM at 0x%x", seed, pa).isEqualTo(b.ramPeek(pa, 8));
-            if ((pa & 63) != 0) continue;
-            for (int cache : caches) {
-                assertThat(a.lineState(cache, pa)).as("seed %d %s line 0x%x", seed, Source.describe(cache), pa)
-                        .isEqualTo(b.lineState(cache, pa));
-                assertThat(a.peekLine(cache, pa, lineA)).isEqualTo(b.peekLine(cache, pa, lineB));
-                assertThat(lineA).as("seed %d %s line 0x%x bytes", seed, Source.describe(cache), pa).isEqualTo(lineB);
-            }
-        }
+        assertSameRamAndLines(a, b, caches, RAM, SPAN, seed);
     }
 }
